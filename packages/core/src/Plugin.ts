@@ -1,0 +1,291 @@
+/**
+ * The plugin API. A plugin is a plain value made by {@link definePlugin}: a
+ * literal name, the plugins it requires, its migrations, and its commands,
+ * queries, bulk imports, event handlers, jobs, policies and labels. Its commands
+ * and queries are typed by the definition itself: `plugin.commands.increment(input)`
+ * builds a request whose result and errors the kernel's `run` and `exec` carry.
+ *
+ * @since 0.1.0
+ */
+import type { Effect, Schema } from "effect"
+import type { CurrentActor } from "./Actor.js"
+import type { Calendar } from "./Calendar.js"
+import type { Db } from "./Db.js"
+import type { Text } from "./Errors.js"
+import type { Events, PendingEvent } from "./Events.js"
+import type { Ids } from "./Ids.js"
+import type { Migration } from "./Migration.js"
+import type { Target } from "./Policy.js"
+
+/**
+ * The services a command, handler, job or import runs with.
+ *
+ * @since 0.1.0
+ */
+export type Services = Db | Events | CurrentActor | Calendar | Ids
+
+/**
+ * The services a query runs with: a read-only snapshot, no events.
+ *
+ * @since 0.1.0
+ */
+export type QueryServices = Db | CurrentActor | Calendar | Ids
+
+/**
+ * A command: validate -> load -> authorise -> run, all in one transaction.
+ *
+ * @since 0.1.0
+ */
+export interface CommandDef<I, A, E, L> {
+  // Encoded types vary (dates as strings, numbers as text); only the decoded type matters here.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly input: Schema.Schema<I, any, never>
+  /** Loads what the command acts on, before authorisation. */
+  readonly load?: (input: I) => Effect.Effect<L, E, Services>
+  /** Where the command acts, for the policy check. */
+  readonly target: (input: I, loaded: L) => Target
+  readonly run: (input: I, loaded: L) => Effect.Effect<A, E, Services>
+}
+
+/**
+ * A query: validate -> authorise -> read, in a read-only snapshot.
+ *
+ * @since 0.1.0
+ */
+export interface QueryDef<I, A, E> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly input: Schema.Schema<I, any, never>
+  readonly target: (input: I) => Target
+  readonly run: (input: I) => Effect.Effect<A, E, QueryServices>
+}
+
+/**
+ * A bulk import: rows streamed in, each validated against `row`, written through
+ * the engine's fast path, announced by one batch event. Nothing is written when
+ * any row is bad, unless the caller asks for the good rows only.
+ *
+ * @since 0.1.0
+ */
+export interface ImportDef<M, R> {
+  /** What the whole batch is about (its district, and anything the rows share). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly meta: Schema.Schema<M, any, never>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly row: Schema.Schema<R, any, never>
+  readonly target: (meta: M) => Target
+  readonly table: string
+  readonly columns: ReadonlyArray<string>
+  /** One row's values in `columns` order. May draw ids: it runs inside the transaction. */
+  readonly toRow: (row: R, meta: M, id: string) => ReadonlyArray<unknown>
+  /** The batch event's type; its payload carries the row count and the batch's first and last ids. */
+  readonly event: string
+}
+
+/**
+ * A time-driven sweep, run per district by `kernel.tick(at)`. The kernel records
+ * each `(district, job, at)` it ran, so a second tick for the same time, even
+ * one running at once with the first, does nothing.
+ *
+ * @since 0.1.0
+ */
+export interface JobDef<E> {
+  readonly run: (context: { readonly at: Date; readonly district: string }) => Effect.Effect<void, E, Services>
+}
+
+/**
+ * An event handler, run inside the command's transaction. A failure rolls the
+ * whole command back.
+ *
+ * @since 0.1.0
+ */
+export type Handler<E> = (event: PendingEvent) => Effect.Effect<void, E, Services>
+
+/**
+ * A plugin as written by its author.
+ *
+ * @since 0.1.0
+ */
+export interface PluginSpec<
+  Name extends string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  C extends Record<string, CommandDef<any, any, any, any>>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  Q extends Record<string, QueryDef<any, any, any>>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  B extends Record<string, ImportDef<any, any>>
+> {
+  /** Lower-case words joined by `-`; tables are prefixed with it (`-` becoming `_`). */
+  readonly name: Name
+  readonly version: string
+  readonly requires?: ReadonlyArray<string>
+  readonly migrations?: ReadonlyArray<Migration>
+  /** Tables without `district_code` that are the same for every district (tags, menus, rules). */
+  readonly referenceTables?: ReadonlyArray<string>
+  readonly commands?: C
+  readonly queries?: Q
+  readonly imports?: B
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly on?: Readonly<Record<string, Handler<any>>>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly jobs?: Readonly<Record<string, JobDef<any>>>
+  /** Per command, query or import name: the roles that may run it. */
+  readonly policies?: Readonly<Record<string, ReadonlyArray<string>>>
+  /** zh-CN and en labels for the plugin's event types, enums and errors. */
+  readonly labels?: Readonly<Record<string, Text>>
+}
+
+/**
+ * A request to run a command, made by `plugin.commands.<name>(input)`.
+ *
+ * @since 0.1.0
+ */
+export interface CommandRequest<A, E> {
+  readonly _tag: "CommandRequest"
+  readonly action: string
+  readonly input: unknown
+  /** Phantom: the command's result and errors. */
+  readonly _types?: { readonly a: A; readonly e: E }
+}
+
+/**
+ * A request to run a query, made by `plugin.queries.<name>(input)`.
+ *
+ * @since 0.1.0
+ */
+export interface QueryRequest<A, E> {
+  readonly _tag: "QueryRequest"
+  readonly action: string
+  readonly input: unknown
+  readonly _types?: { readonly a: A; readonly e: E }
+}
+
+/**
+ * A request to import rows, made by `plugin.imports.<name>(meta, rows)`.
+ *
+ * @since 0.1.0
+ */
+export interface ImportRequest<R> {
+  readonly _tag: "ImportRequest"
+  readonly action: string
+  readonly meta: unknown
+  readonly rows: AsyncIterable<unknown> | Iterable<unknown>
+  readonly _types?: { readonly r: R }
+}
+
+/**
+ * A plugin value: the spec, and typed request builders.
+ *
+ * @since 0.1.0
+ */
+export interface Plugin<
+  Name extends string = string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  C extends Record<string, CommandDef<any, any, any, any>> = Record<string, CommandDef<any, any, any, any>>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  Q extends Record<string, QueryDef<any, any, any>> = Record<string, QueryDef<any, any, any>>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  B extends Record<string, ImportDef<any, any>> = Record<string, ImportDef<any, any>>
+> {
+  readonly name: Name
+  readonly spec: PluginSpec<Name, C, Q, B>
+  readonly commands: {
+    readonly [K in keyof C]: C[K] extends CommandDef<infer I, infer A, infer E, infer _L>
+      ? (input: Schema.Schema.Encoded<C[K]["input"]> | I) => CommandRequest<A, E>
+      : never
+  }
+  readonly queries: {
+    readonly [K in keyof Q]: Q[K] extends QueryDef<infer I, infer A, infer E>
+      ? (input: Schema.Schema.Encoded<Q[K]["input"]> | I) => QueryRequest<A, E>
+      : never
+  }
+  readonly imports: {
+    readonly [K in keyof B]: B[K] extends ImportDef<infer M, infer R>
+      ? (
+          meta: Schema.Schema.Encoded<B[K]["meta"]> | M,
+          rows: AsyncIterable<Schema.Schema.Encoded<B[K]["row"]> | R> | Iterable<Schema.Schema.Encoded<B[K]["row"]> | R>
+        ) => ImportRequest<R>
+      : never
+  }
+}
+
+/**
+ * Defines a command with its types inferred.
+ *
+ * @since 0.1.0
+ */
+export const command = <I, A, E, L = void>(def: CommandDef<I, A, E, L>): CommandDef<I, A, E, L> => def
+
+/** Defines a query with its types inferred. @since 0.1.0 */
+export const query = <I, A, E>(def: QueryDef<I, A, E>): QueryDef<I, A, E> => def
+
+/** Defines a bulk import with its types inferred. @since 0.1.0 */
+export const importer = <M, R>(def: ImportDef<M, R>): ImportDef<M, R> => def
+
+/** Defines a job. @since 0.1.0 */
+export const job = <E>(def: JobDef<E>): JobDef<E> => def
+
+const buildRequests = <T>(
+  name: string,
+  defs: Readonly<Record<string, unknown>> | undefined,
+  make: (action: string) => T
+): Record<string, T> =>
+  Object.fromEntries(Object.keys(defs ?? {}).map((key) => [key, make(`${name}.${key}`)]))
+
+/**
+ * Defines a plugin. Requirements are checked, and plugins ordered, when the
+ * kernel is built.
+ *
+ * @example
+ * ```ts
+ * const counter = definePlugin({
+ *   name: "counter",
+ *   version: "1.0.0",
+ *   migrations: [counterTable],
+ *   commands: { increment },
+ *   policies: { increment: ["grid_worker"] }
+ * })
+ * await kernel.exec(counter.commands.increment({ district: "230503", name: "visits" }), actor)
+ * ```
+ * @since 0.1.0
+ */
+export const definePlugin = <
+  const Name extends string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  C extends Record<string, CommandDef<any, any, any, any>> = Record<never, never>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  Q extends Record<string, QueryDef<any, any, any>> = Record<never, never>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  B extends Record<string, ImportDef<any, any>> = Record<never, never>
+>(
+  spec: PluginSpec<Name, C, Q, B>
+): Plugin<Name, C, Q, B> => ({
+  name: spec.name,
+  spec,
+  commands: buildRequests(spec.name, spec.commands, (action) => (input: unknown) => ({
+    _tag: "CommandRequest" as const,
+    action,
+    input
+  })) as Plugin<Name, C, Q, B>["commands"],
+  queries: buildRequests(spec.name, spec.queries, (action) => (input: unknown) => ({
+    _tag: "QueryRequest" as const,
+    action,
+    input
+  })) as Plugin<Name, C, Q, B>["queries"],
+  imports: buildRequests(
+    spec.name,
+    spec.imports,
+    (action) => (meta: unknown, rows: AsyncIterable<unknown> | Iterable<unknown>) => ({
+      _tag: "ImportRequest" as const,
+      action,
+      meta,
+      rows
+    })
+  ) as Plugin<Name, C, Q, B>["imports"]
+})
+
+/**
+ * The table prefix of a plugin or core module: its name with `-` as `_`.
+ *
+ * @since 0.1.0
+ */
+export const tablePrefix = (owner: string): string => `${owner.replaceAll("-", "_")}_`

@@ -1,0 +1,34 @@
+/**
+ * shequ (社区): an embeddable, plugin-based kernel for community governance.
+ *
+ * @since 0.1.0
+ */
+export * as Actor from "./Actor.js"
+export * as Calendar from "./Calendar.js"
+export * as Db from "./Db.js"
+export * as Distribution from "./Distribution.js"
+export * as Events from "./Events.js"
+export * as Ids from "./Ids.js"
+export * as Migration from "./Migration.js"
+export * as Policy from "./Policy.js"
+export * as Problems from "./Problems.js"
+export { Core, DistrictCode, ScopePath } from "./Core.js"
+export * from "./Errors.js"
+export { makeKernel, makeKernelEffect } from "./Kernel.js"
+export type { ImportOptions, ImportResult, Kernel, KernelOptions, RunError, TickReport } from "./Kernel.js"
+export { command, definePlugin, importer, job, query, tablePrefix } from "./Plugin.js"
+export type {
+  CommandDef,
+  CommandRequest,
+  Handler,
+  ImportDef,
+  ImportRequest,
+  JobDef,
+  Plugin,
+  PluginSpec,
+  QueryDef,
+  QueryRequest,
+  QueryServices,
+  Services
+} from "./Plugin.js"
+export type * from "./Storage.js"

@@ -1,0 +1,244 @@
+import { Cause, Clock, Effect, Exit } from "effect"
+import type { Actor } from "../Actor.js"
+import { CurrentActor } from "../Actor.js"
+import { Calendar, type CalendarService } from "../Calendar.js"
+import { Db, storageError, type Transaction } from "../Db.js"
+import { CoreCode, EventCycle, HandlerFailed, type StorageError } from "../Errors.js"
+import { Events, type EventsService, type NewEvent, type PendingEvent } from "../Events.js"
+import { Ids } from "../Ids.js"
+import type { Services } from "../Plugin.js"
+import { Policy, type PolicyService } from "../Policy.js"
+import type { Storage, TxMode } from "../Storage.js"
+import type { PluginRegistry } from "./registry.js"
+
+/** What every unit of work is built from, resolved once when the kernel is made. */
+export interface Env {
+  readonly storage: Storage
+  readonly registry: PluginRegistry
+  readonly policy: PolicyService
+  readonly calendar: CalendarService
+  readonly ids: { readonly next: () => string }
+}
+
+const begin = (env: Env, mode: TxMode) =>
+  Effect.tryPromise({
+    try: () => env.storage.begin(mode),
+    catch: (error) => storageError(`begin ${mode} transaction`, error, env.storage.isRetryable(error))
+  })
+
+/**
+ * Runs `body` in one transaction: commit when it succeeds, roll back on any
+ * failure or interruption. A failed commit is a failure too (and is rolled back).
+ */
+export const inTransaction = <A, E, R>(
+  env: Env,
+  mode: TxMode,
+  body: (transaction: Transaction) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E | StorageError, R> =>
+  Effect.acquireUseRelease(
+    begin(env, mode),
+    (tx) => {
+      const transaction: Transaction = {
+        tx,
+        dialect: env.storage.dialect,
+        capabilities: env.storage.capabilities,
+        isRetryable: (error) => env.storage.isRetryable(error)
+      }
+      return Effect.flatMap(body(transaction), (result) =>
+        Effect.as(
+          Effect.tryPromise({
+            try: () => tx.commit(),
+            catch: (error) => storageError("commit", error, env.storage.isRetryable(error))
+          }),
+          result
+        )
+      )
+    },
+    (tx, exit) => (Exit.isSuccess(exit) ? Effect.void : Effect.promise(() => tx.rollback().catch(() => undefined)))
+  )
+
+interface Queued {
+  readonly event: PendingEvent
+  /** The handlers that led to this event, to refuse a cycle. */
+  readonly chain: ReadonlyArray<string>
+}
+
+/**
+ * The events of one unit of work: appended in memory, dispatched to the
+ * plugins' handlers in the same transaction, then written with their positions
+ * just before commit, so the position lock is held as briefly as possible.
+ */
+class EventLog {
+  readonly queue: Array<Queued> = []
+  readonly all: Array<PendingEvent> = []
+  constructor(
+    readonly env: Env,
+    readonly actor: Actor,
+    readonly cause: string,
+    readonly correlation: string
+  ) {}
+
+  service(chain: ReadonlyArray<string>): EventsService {
+    return {
+      append: (event: NewEvent) =>
+        Effect.map(Clock.currentTimeMillis, (now) => {
+          const pending: PendingEvent = {
+            id: this.env.ids.next(),
+            district: event.district,
+            type: event.type,
+            scopePath: event.scopePath ?? null,
+            subject: event.subject ?? null,
+            payload: event.payload ?? {},
+            actor: this.actor.id,
+            cause: this.cause,
+            correlation: this.correlation,
+            occurredAt: new Date(now)
+          }
+          this.queue.push({ event: pending, chain })
+          this.all.push(pending)
+          return pending
+        })
+    }
+  }
+}
+
+const provideServices = <A, E>(
+  env: Env,
+  transaction: Transaction,
+  actor: Actor,
+  events: EventsService,
+  effect: Effect.Effect<A, E, Services | Policy>
+): Effect.Effect<A, E> =>
+  effect.pipe(
+    Effect.provideService(Db, transaction),
+    Effect.provideService(Events, events),
+    Effect.provideService(CurrentActor, actor),
+    Effect.provideService(Calendar, env.calendar),
+    Effect.provideService(Ids, env.ids),
+    Effect.provideService(Policy, env.policy)
+  )
+
+const dispatch = (
+  env: Env,
+  transaction: Transaction,
+  log: EventLog
+): Effect.Effect<void, HandlerFailed | EventCycle> =>
+  Effect.gen(function* () {
+    for (let next = log.queue.shift(); next !== undefined; next = log.queue.shift()) {
+      const { event, chain } = next
+      for (const entry of env.registry.handlers.get(event.type) ?? []) {
+        if (chain.includes(entry.name)) {
+          return yield* new EventCycle({ code: CoreCode.EventCycle, chain: [...chain, entry.name] })
+        }
+        const handled = provideServices(
+          env,
+          transaction,
+          log.actor,
+          log.service([...chain, entry.name]),
+          entry.handler(event)
+        )
+        yield* handled.pipe(
+          Effect.sandbox,
+          Effect.mapError((cause) => {
+            const failure = Cause.squash(cause)
+            return failure instanceof EventCycle
+              ? failure
+              : new HandlerFailed({
+                  code: CoreCode.HandlerFailed,
+                  plugin: entry.owner,
+                  handler: entry.name,
+                  event: event.type,
+                  cause: failure
+                })
+          })
+        )
+      }
+    }
+  })
+
+const INSERT_CHUNK = 200
+
+const persist = (env: Env, transaction: Transaction, events: ReadonlyArray<PendingEvent>) =>
+  Effect.tryPromise({
+    try: async () => {
+      const byDistrict = new Map<string, Array<PendingEvent>>()
+      for (const event of events) {
+        const list = byDistrict.get(event.district) ?? []
+        list.push(event)
+        byDistrict.set(event.district, list)
+      }
+      const db = transaction.tx.db
+      // Districts in a fixed order, so two commands never wait on each other's counters crosswise.
+      for (const district of [...byDistrict.keys()].sort()) {
+        const list = byDistrict.get(district)!
+        await db
+          .insertInto("core_event_position")
+          .values({ district_code: district, position: 0 })
+          .onConflict((oc) => oc.column("district_code").doNothing())
+          .execute()
+        const row = await db
+          .updateTable("core_event_position")
+          .set((eb) => ({ position: eb("position", "+", list.length) }))
+          .where("district_code", "=", district)
+          .returning("position")
+          .executeTakeFirstOrThrow()
+        const first = Number(row.position) - list.length + 1
+        for (let at = 0; at < list.length; at += INSERT_CHUNK) {
+          await db
+            .insertInto("core_event")
+            .values(
+              list.slice(at, at + INSERT_CHUNK).map((event, i) => ({
+                district_code: district,
+                position: first + at + i,
+                id: event.id,
+                type: event.type,
+                scope_path: event.scopePath,
+                subject: event.subject,
+                payload: event.payload,
+                actor: event.actor,
+                cause: event.cause,
+                correlation: event.correlation,
+                occurred_at: event.occurredAt
+              }))
+            )
+            .execute()
+        }
+      }
+    },
+    catch: (error) => storageError("append events", error, env.storage.isRetryable(error))
+  })
+
+/**
+ * One unit of work: a command, an import or a job. It runs in one write
+ * transaction with every service provided; the events it appends are dispatched
+ * to handlers (whose events are dispatched in turn), then written; any failure
+ * rolls back everything, handlers' writes included.
+ */
+export const unitOfWork = <A, E>(
+  env: Env,
+  actor: Actor,
+  cause: string,
+  body: Effect.Effect<A, E, Services | Policy>
+): Effect.Effect<A, E | StorageError | HandlerFailed | EventCycle> =>
+  inTransaction(env, "write", (transaction) =>
+    Effect.gen(function* () {
+      const log = new EventLog(env, actor, cause, env.ids.next())
+      const result = yield* provideServices(env, transaction, actor, log.service([]), body)
+      yield* dispatch(env, transaction, log)
+      if (log.all.length > 0) yield* persist(env, transaction, log.all)
+      return result
+    })
+  )
+
+/** A read-only snapshot with the query services. */
+export const readOnly = <A, E>(
+  env: Env,
+  actor: Actor,
+  body: Effect.Effect<A, E, Services | Policy>
+): Effect.Effect<A, E | StorageError> =>
+  inTransaction(env, "read", (transaction) => {
+    const refuse: EventsService = {
+      append: () => Effect.dieMessage("A query cannot append events")
+    }
+    return provideServices(env, transaction, actor, refuse, body)
+  })
