@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Option, ParseResult, Schema, SchemaAST } from "effect"
+import { Option, type ParseResult, type Schema, SchemaAST } from "effect"
 import type { Problem, Text } from "./Errors.js"
 
 /**

@@ -31,4 +31,5 @@ export type {
   QueryServices,
   Services
 } from "./Plugin.js"
+export type { DomainEvent, NewEvent, PendingEvent, SinceOptions } from "./Events.js"
 export type * from "./Storage.js"

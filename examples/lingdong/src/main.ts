@@ -1,0 +1,90 @@
+/**
+ * `pnpm lingdong`: the Lingdong scenario on an embedded SQLite file, or on
+ * PostgreSQL with `--db postgres://…`.
+ */
+import { mkdirSync, rmSync } from "node:fs"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { parseArgs } from "node:util"
+import { postgresStorage } from "@shequ/adapter-postgres"
+import { sqliteStorage } from "@shequ/adapter-sqlite"
+import { makeKernel, type Storage } from "@shequ/core"
+import { print, type Lang } from "./print.js"
+import { run } from "./scenario.js"
+import { visits } from "./visits.js"
+
+const usage = `pnpm lingdong [options]
+
+  --db <path|url>   a SQLite file (default examples/lingdong/.data/lingdong.db, made anew)
+                    or a PostgreSQL URL (postgres://user:pass@host/db)
+  --schema <name>   the PostgreSQL schema (default lingdong)
+  --citus           distribute the tables on a Citus cluster after migrating
+  --seed <n>        the random seed (default 2020)
+  --scale <x>       1 is the case's 214 grids; 0.1 a tenth of them (default 1)
+  --lang <zh-CN|en> the language of the report (default zh-CN)
+  --keep            keep an existing SQLite file instead of starting anew
+  -h, --help        this text`
+
+const fail = (message: string): never => {
+  console.error(`${message}\n\n${usage}`)
+  process.exit(2)
+}
+
+// `pnpm lingdong -- --scale 0.1` passes the `--` along.
+const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === "--"))
+
+const parse = () => {
+  try {
+    return parseArgs({ args, options })
+  } catch (error) {
+    return fail((error as Error).message)
+  }
+}
+
+const options = {
+    db: { type: "string" },
+    schema: { type: "string", default: "lingdong" },
+    citus: { type: "boolean", default: false },
+    seed: { type: "string", default: "2020" },
+    scale: { type: "string", default: "1" },
+    lang: { type: "string", default: "zh-CN" },
+    keep: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false }
+} as const
+
+const { values } = parse()
+
+if (values.help) {
+  console.log(usage)
+  process.exit(0)
+}
+const seed = Number(values.seed)
+const scale = Number(values.scale)
+if (!Number.isInteger(seed)) fail(`--seed must be a whole number, not ${values.seed}`)
+if (!(scale > 0 && scale <= 100)) fail(`--scale must be a number above 0 and at most 100, not ${values.scale}`)
+if (values.lang !== "zh-CN" && values.lang !== "en") fail(`--lang must be zh-CN or en, not ${values.lang}`)
+const lang = values.lang as Lang
+
+const openStorage = (): { storage: Storage; where: string } => {
+  const db = values.db
+  if (db && /^postgres(ql)?:\/\//.test(db)) {
+    return {
+      storage: postgresStorage({ connectionString: db, schema: values.schema, citus: values.citus }),
+      where: `PostgreSQL, schema ${values.schema}${values.citus ? " (Citus)" : ""}`
+    }
+  }
+  if (values.citus) fail("--citus needs a PostgreSQL --db URL")
+  const file = db ?? join(dirname(fileURLToPath(import.meta.url)), "..", ".data", "lingdong.db")
+  if (!values.keep) for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true })
+  mkdirSync(dirname(file), { recursive: true })
+  return { storage: sqliteStorage({ filename: file }), where: `SQLite, ${file}` }
+}
+
+const { storage, where } = openStorage()
+const kernel = await makeKernel({ storage, plugins: [visits], locale: lang })
+try {
+  const result = await run(kernel, { seed, scale })
+  print(result, { lang, where, applied: kernel.applied })
+} finally {
+  await kernel.close()
+}

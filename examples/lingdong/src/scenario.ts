@@ -1,0 +1,175 @@
+/**
+ * The Lingdong scenario: the district, its communities and grids, a grid worker
+ * per grid, and a year of home visits recorded through the kernel, with the
+ * refusals a real console meets (a worker outside their grid, a form filled in
+ * wrong). Returns what happened, for the printer and for the tests.
+ */
+import { Actor, Core, type DomainEvent, type Kernel } from "@shequ/core"
+import { Effect, Random } from "effect"
+import { visits } from "./visits.js"
+
+/** Lingdong District, Shuangyashan (GB/T 2260). */
+export const LINGDONG = "230503"
+
+/** The case's figures at scale 1. */
+const GRIDS = 214
+const COMMUNITIES = 11
+const STREETS = 6
+const VISITS_PER_GRID = 20
+const COMPOUNDS = ["博爱", "惠民", "东湖"] as const
+const PURPOSES = ["base-data", "elderly-check", "service-request"] as const
+
+export interface ScenarioOptions {
+  readonly seed: number
+  readonly scale: number
+}
+
+export interface Grid {
+  readonly code: string
+  readonly scopePath: string
+  readonly worker: string
+}
+
+export interface ScenarioResult {
+  readonly grids: ReadonlyArray<Grid>
+  readonly visits: number
+  readonly seconds: number
+  readonly refusals: ReadonlyArray<{ readonly what: string; readonly error: unknown }>
+  readonly byCommunity: ReadonlyArray<{ readonly community: string; readonly visits: number }>
+  /** The latest visits, as stored. */
+  readonly recent: ReadonlyArray<{ readonly household: string; readonly purpose: string; readonly worker: string; readonly visitedAt: Date }>
+  readonly eventCounts: ReadonlyMap<string, number>
+  readonly lastEvents: ReadonlyArray<DomainEvent>
+}
+
+/** Streets, communities and grids of the district tree, with their scope paths. */
+export const layout = (scale: number): ReadonlyArray<Grid> => {
+  const grids = Math.max(1, Math.round(GRIDS * scale))
+  const communities = Math.min(COMMUNITIES, grids)
+  return Array.from({ length: grids }, (_, g) => {
+    const c = g % communities
+    const street = `${LINGDONG}${String((c % STREETS) + 1).padStart(3, "0")}`
+    const community = `${street}${String(c + 1).padStart(3, "0")}`
+    const code = `${community}${String(Math.floor(g / communities) + 1).padStart(3, "0")}`
+    return { code, scopePath: Actor.scopePath(LINGDONG, street, community, code), worker: `gw-${code}` }
+  })
+}
+
+const system = Actor.system("lingdong")
+
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => new Error("the kernel accepted what it should have refused"),
+    (error: unknown) => error
+  )
+
+/** Runs the scenario against a kernel that has the `visits` plugin. */
+export const run = async (kernel: Kernel, options: ScenarioOptions): Promise<ScenarioResult> => {
+  const rng = Random.make(options.seed)
+  const draw = (max: number) => Effect.runSync(rng.nextIntBetween(0, max))
+  const grids = layout(options.scale)
+
+  await kernel.exec(Core.commands.registerDistrict({ code: LINGDONG, name: "岭东区" }), system)
+  await kernel.exec(
+    Core.commands.grantRole({
+      district: LINGDONG,
+      userId: "district-office",
+      role: "district_admin",
+      level: "district",
+      scopePath: `${LINGDONG}/`
+    }),
+    system
+  )
+  for (const grid of grids) {
+    const granted = await kernel.actorFor(grid.worker)
+    if (granted.roles.length > 0) continue
+    await kernel.exec(
+      Core.commands.grantRole({
+        district: LINGDONG,
+        userId: grid.worker,
+        role: "grid_worker",
+        level: "grid",
+        scopePath: grid.scopePath
+      }),
+      system
+    )
+  }
+
+  const started = performance.now()
+  const yearStart = Date.UTC(2020, 0, 1) - 8 * 3600_000
+  let recorded = 0
+  for (const grid of grids) {
+    const worker = await kernel.actorFor(grid.worker)
+    for (let v = 0; v < VISITS_PER_GRID; v++) {
+      const compound = COMPOUNDS[draw(COMPOUNDS.length)]!
+      await kernel.exec(
+        visits.commands.record({
+          district: LINGDONG,
+          grid: grid.scopePath,
+          household: `${compound}小区 ${draw(40) + 1}-${draw(4) + 1}-${draw(6) + 1}0${draw(4) + 1}`,
+          purpose: PURPOSES[draw(PURPOSES.length)]!,
+          visitedAt: new Date(yearStart + draw(365 * 24) * 3600_000).toISOString()
+        }),
+        worker
+      )
+      recorded++
+    }
+  }
+  const seconds = (performance.now() - started) / 1000
+
+  const [first, second] = grids
+  const refusals: Array<{ what: string; error: unknown }> = []
+  if (first && second) {
+    refusals.push({
+      what: `${first.worker} records a visit in grid ${second.code}`,
+      error: await failureOf(
+        kernel.exec(
+          visits.commands.record({
+            district: LINGDONG,
+            grid: second.scopePath,
+            household: "东湖小区 1-1-101",
+            purpose: "base-data",
+            visitedAt: "2020-06-01T09:00:00+08:00"
+          }),
+          await kernel.actorFor(first.worker)
+        )
+      )
+    })
+  }
+  refusals.push({
+    what: "a visit form filled in wrong",
+    error: await failureOf(
+      kernel.exec(
+        visits.commands.record({
+          district: "2305",
+          grid: grids[0]!.scopePath,
+          household: "",
+          purpose: "chat" as "base-data",
+          visitedAt: "2020-13-01"
+        }),
+        await kernel.actorFor(grids[0]!.worker)
+      )
+    )
+  })
+
+  const office = await kernel.actorFor("district-office")
+  const byCommunity = (await kernel.exec(visits.queries.byCommunity({ district: LINGDONG }), office)).map((row) => ({
+    community: String(row["community"]),
+    visits: Number(row["visits"])
+  }))
+
+  const recent = await kernel.exec(visits.queries.recent({ district: LINGDONG, limit: 5 }), office)
+
+  const eventCounts = new Map<string, number>()
+  let after = 0
+  let lastEvents: ReadonlyArray<DomainEvent> = []
+  for (;;) {
+    const page = await kernel.events.since({ district: LINGDONG, after, limit: 1000 })
+    if (page.length === 0) break
+    for (const event of page) eventCounts.set(event.type, (eventCounts.get(event.type) ?? 0) + 1)
+    after = page[page.length - 1]!.position
+    lastEvents = [...lastEvents, ...page].slice(-5)
+  }
+
+  return { grids, visits: recorded, seconds, refusals, byCommunity, recent, eventCounts, lastEvents }
+}

@@ -1,0 +1,7 @@
+import { defineConfig } from "vitest/config"
+
+export default defineConfig({
+  test: {
+    projects: ["packages/core", "packages/adapters/*", "packages/plugins/*", "examples/*", "docs"]
+  }
+})
