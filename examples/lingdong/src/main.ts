@@ -42,14 +42,14 @@ const parse = () => {
 }
 
 const options = {
-    db: { type: "string" },
-    schema: { type: "string", default: "lingdong" },
-    citus: { type: "boolean", default: false },
-    seed: { type: "string", default: "2020" },
-    scale: { type: "string", default: "1" },
-    lang: { type: "string", default: "zh-CN" },
-    keep: { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false }
+  db: { type: "string" },
+  schema: { type: "string", default: "lingdong" },
+  citus: { type: "boolean", default: false },
+  seed: { type: "string", default: "2020" },
+  scale: { type: "string", default: "1" },
+  lang: { type: "string", default: "zh-CN" },
+  keep: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false }
 } as const
 
 const { values } = parse()

@@ -37,7 +37,12 @@ export interface ScenarioResult {
   readonly refusals: ReadonlyArray<{ readonly what: string; readonly error: unknown }>
   readonly byCommunity: ReadonlyArray<{ readonly community: string; readonly visits: number }>
   /** The latest visits, as stored. */
-  readonly recent: ReadonlyArray<{ readonly household: string; readonly purpose: string; readonly worker: string; readonly visitedAt: Date }>
+  readonly recent: ReadonlyArray<{
+    readonly household: string
+    readonly purpose: string
+    readonly worker: string
+    readonly visitedAt: Date
+  }>
   readonly eventCounts: ReadonlyMap<string, number>
   readonly lastEvents: ReadonlyArray<DomainEvent>
 }

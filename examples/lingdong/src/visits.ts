@@ -17,7 +17,11 @@ const record = command({
     household: Schema.String.pipe(
       Schema.minLength(1),
       Schema.maxLength(80),
-      Problems.explain({ code: "VISITS.HOUSEHOLD", "zh-CN": "请填写户（1 至 80 个字）", en: "Name the household (1 to 80 characters)" })
+      Problems.explain({
+        code: "VISITS.HOUSEHOLD",
+        "zh-CN": "请填写户（1 至 80 个字）",
+        en: "Name the household (1 to 80 characters)"
+      })
     ),
     purpose: Purpose,
     visitedAt: Schema.Date,

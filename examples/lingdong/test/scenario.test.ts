@@ -10,7 +10,8 @@ describe("the Lingdong scenario", () => {
     expect(grids).toHaveLength(214)
     expect(new Set(grids.map((g) => g.scopePath.slice(0, 30))).size).toBe(11)
     expect(new Set(grids.map((g) => g.scopePath)).size).toBe(214)
-    for (const grid of grids) expect(grid.scopePath.startsWith(`230503/${grid.code.slice(0, 9)}/${grid.code.slice(0, 12)}/`)).toBe(true)
+    for (const grid of grids)
+      expect(grid.scopePath.startsWith(`230503/${grid.code.slice(0, 9)}/${grid.code.slice(0, 12)}/`)).toBe(true)
   })
 
   it("records every grid worker's visits and refuses a worker outside their grid and a form filled in wrong", async () => {

@@ -81,7 +81,9 @@ const isWeekend = (date: string): boolean => {
  * @since 0.1.0
  */
 export const make = (data: CalendarData): CalendarService => {
-  const years = new Map(data.years.map((y) => [y.year, { holidays: new Set(y.holidays), workdays: new Set(y.workdays) }]))
+  const years = new Map(
+    data.years.map((y) => [y.year, { holidays: new Set(y.holidays), workdays: new Set(y.workdays) }])
+  )
   const covered =
     data.years.length === 0
       ? "none"

@@ -79,8 +79,7 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
 }) {
   /** Both languages, one line per problem. */
   get text(): Text {
-    const lines = (locale: Locale) =>
-      this.problems.map((p) => `${p.path || "(input)"}: ${p[locale]}`).join("; ")
+    const lines = (locale: Locale) => this.problems.map((p) => `${p.path || "(input)"}: ${p[locale]}`).join("; ")
     return {
       "zh-CN": `命令 ${this.command} 的输入有 ${this.problems.length} 处错误：${lines("zh-CN")}`,
       en: `${this.problems.length} problem(s) in the input of ${this.command}: ${lines("en")}`

@@ -143,7 +143,8 @@ const decode = <I>(
 ): Effect.Effect<I, InvalidInput> =>
   Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(input).pipe(
     Effect.mapError(
-      (error) => new InvalidInput({ code: CoreCode.InvalidInput, command: action, problems: Problems.fromParseError(error) })
+      (error) =>
+        new InvalidInput({ code: CoreCode.InvalidInput, command: action, problems: Problems.fromParseError(error) })
     )
   )
 
@@ -199,7 +200,10 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
           readOnly(
             env,
             actor,
-            Effect.zipRight(Policy.authorize(request.action, def.target(input)), def.run(input) as Effect.Effect<A, E, never>)
+            Effect.zipRight(
+              Policy.authorize(request.action, def.target(input)),
+              def.run(input) as Effect.Effect<A, E, never>
+            )
           )
         )
       }
@@ -324,21 +328,19 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
         )
       ).pipe(
         Effect.map((rows) =>
-          rows.map(
-            (row): DomainEvent => ({
-              id: row.id,
-              district: row.district_code,
-              position: Number(row.position),
-              type: row.type,
-              scopePath: row.scope_path,
-              subject: row.subject,
-              payload: parsePayload(row.payload),
-              actor: row.actor,
-              cause: row.cause,
-              correlation: row.correlation,
-              occurredAt: new Date(row.occurred_at)
-            })
-          )
+          rows.map((row): DomainEvent => ({
+            id: row.id,
+            district: row.district_code,
+            position: Number(row.position),
+            type: row.type,
+            scopePath: row.scope_path,
+            subject: row.subject,
+            payload: parsePayload(row.payload),
+            actor: row.actor,
+            cause: row.cause,
+            correlation: row.correlation,
+            occurredAt: new Date(row.occurred_at)
+          }))
         )
       )
 
@@ -356,20 +358,16 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
             .execute()
         )
       ).pipe(
-        Effect.map(
-          (rows): Actor => ({
-            id: userId,
-            kind: "user",
-            roles: rows.map(
-              (row): RoleGrant => ({
-                role: row.role,
-                district: row.district_code,
-                level: row.level as ScopeLevel,
-                scopePath: row.scope_path
-              })
-            )
-          })
-        )
+        Effect.map((rows): Actor => ({
+          id: userId,
+          kind: "user",
+          roles: rows.map((row): RoleGrant => ({
+            role: row.role,
+            district: row.district_code,
+            level: row.level as ScopeLevel,
+            scopePath: row.scope_path
+          }))
+        }))
       )
 
     const kernel: Kernel = {

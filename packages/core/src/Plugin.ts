@@ -228,8 +228,7 @@ const buildRequests = <T>(
   name: string,
   defs: Readonly<Record<string, unknown>> | undefined,
   make: (action: string) => T
-): Record<string, T> =>
-  Object.fromEntries(Object.keys(defs ?? {}).map((key) => [key, make(`${name}.${key}`)]))
+): Record<string, T> => Object.fromEntries(Object.keys(defs ?? {}).map((key) => [key, make(`${name}.${key}`)]))
 
 /**
  * Defines a plugin. Requirements are checked, and plugins ordered, when the

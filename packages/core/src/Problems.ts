@@ -58,8 +58,7 @@ const show = (value: unknown): string => {
 
 const joinPath = (path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>(
-    (acc, key) =>
-      typeof key === "number" ? `${acc}[${key}]` : acc === "" ? String(key) : `${acc}.${String(key)}`,
+    (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc === "" ? String(key) : `${acc}.${String(key)}`),
     ""
   )
 

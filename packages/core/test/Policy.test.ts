@@ -14,8 +14,12 @@ const worker = (role: string, scopePath: string): Actor.Actor => ({
 
 describe("a role covers its own node of the district tree and everything below it", () => {
   it("a grid worker may act in their own grid, not in a neighbouring grid whose code merely starts the same", () => {
-    expect(policy.allows(worker("grid_worker", grid01), "visits.record", { district: "230503", scopePath: grid01 })).toBe(true)
-    expect(policy.allows(worker("grid_worker", grid01), "visits.record", { district: "230503", scopePath: grid011 })).toBe(false)
+    expect(
+      policy.allows(worker("grid_worker", grid01), "visits.record", { district: "230503", scopePath: grid01 })
+    ).toBe(true)
+    expect(
+      policy.allows(worker("grid_worker", grid01), "visits.record", { district: "230503", scopePath: grid011 })
+    ).toBe(false)
   })
 
   it("a community worker may act in every grid of the community", () => {
@@ -25,12 +29,18 @@ describe("a role covers its own node of the district tree and everything below i
   })
 
   it("a role the rule does not list, or an action no rule names, is refused; the system actor is not", () => {
-    expect(policy.allows(worker("assistant", grid01), "visits.record", { district: "230503", scopePath: grid01 })).toBe(false)
-    expect(policy.allows(worker("grid_worker", grid01), "visits.delete", { district: "230503", scopePath: grid01 })).toBe(false)
+    expect(policy.allows(worker("assistant", grid01), "visits.record", { district: "230503", scopePath: grid01 })).toBe(
+      false
+    )
+    expect(
+      policy.allows(worker("grid_worker", grid01), "visits.delete", { district: "230503", scopePath: grid01 })
+    ).toBe(false)
     expect(policy.allows(Actor.system("cli"), "visits.delete", { district: "230503", scopePath: grid01 })).toBe(true)
   })
 
   it("a role in one district gives nothing in another", () => {
-    expect(policy.allows(worker("grid_worker", grid01), "visits.record", { district: "230502", scopePath: grid01 })).toBe(false)
+    expect(
+      policy.allows(worker("grid_worker", grid01), "visits.record", { district: "230502", scopePath: grid01 })
+    ).toBe(false)
   })
 })

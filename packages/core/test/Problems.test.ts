@@ -18,7 +18,10 @@ describe("every problem in an input is listed, with its path and both languages"
   it("lists each bad field once, nested paths included", () => {
     const problems = problemsOf({
       district: "23050",
-      members: [{ name: "王芳", age: 67 }, { name: "", age: 200 }],
+      members: [
+        { name: "王芳", age: 67 },
+        { name: "", age: 200 }
+      ],
       occupancy: "shack",
       extra: 1
     })
@@ -29,7 +32,10 @@ describe("every problem in an input is listed, with its path and both languages"
       "members[1].age:INVALID_VALUE",
       "occupancy:NOT_ALLOWED"
     ])
-    expect(problems[1]).toMatchObject({ "zh-CN": "区划代码应为 6 位数字（GB/T 2260）", en: "A district code is 6 digits (GB/T 2260)" })
+    expect(problems[1]).toMatchObject({
+      "zh-CN": "区划代码应为 6 位数字（GB/T 2260）",
+      en: "A district code is 6 digits (GB/T 2260)"
+    })
     expect(problems[4]!.en).toContain('"owner", "rented", "empty"')
   })
 

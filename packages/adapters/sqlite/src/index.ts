@@ -4,13 +4,7 @@
  * @since 0.1.0
  */
 import Database from "better-sqlite3"
-import type {
-  BulkInsert,
-  CatalogTable,
-  Storage,
-  StorageTx,
-  TxMode
-} from "@shequ/core"
+import type { BulkInsert, CatalogTable, Storage, StorageTx, TxMode } from "@shequ/core"
 import { Kysely, SqliteDialect } from "kysely"
 
 /**
@@ -48,19 +42,37 @@ const toSqlite = (value: unknown): unknown => {
 
 const convert = (parameters: ReadonlyArray<unknown>): Array<unknown> => parameters.map(toSqlite)
 
-/** Kysely's view of the database, with JavaScript values converted on the way in. */
-const kyselyDatabase = (raw: Database.Database) => ({
-  close: () => raw.close(),
-  prepare: (sql: string) => {
-    const statement = raw.prepare(sql)
-    return {
-      reader: statement.reader,
-      all: (parameters: ReadonlyArray<unknown>) => statement.all(convert(parameters)),
-      run: (parameters: ReadonlyArray<unknown>) => statement.run(convert(parameters)),
-      iterate: (parameters: ReadonlyArray<unknown>) => statement.iterate(convert(parameters))
+const STATEMENT_CACHE = 256
+
+/**
+ * Kysely's view of the database, with JavaScript values converted on the way in.
+ * Kysely prepares every query anew; a command runs the same few statements each
+ * time, so prepared statements are kept (a bounded cache, emptied when full).
+ */
+const kyselyDatabase = (raw: Database.Database) => {
+  const cache = new Map<string, Database.Statement>()
+  const prepared = (sql: string) => {
+    let statement = cache.get(sql)
+    if (statement === undefined) {
+      if (cache.size >= STATEMENT_CACHE) cache.clear()
+      statement = raw.prepare(sql)
+      cache.set(sql, statement)
+    }
+    return statement
+  }
+  return {
+    close: () => raw.close(),
+    prepare: (sql: string) => {
+      const statement = prepared(sql)
+      return {
+        reader: statement.reader,
+        all: (parameters: ReadonlyArray<unknown>) => statement.all(convert(parameters)),
+        run: (parameters: ReadonlyArray<unknown>) => statement.run(convert(parameters)),
+        iterate: (parameters: ReadonlyArray<unknown>) => statement.iterate(convert(parameters))
+      }
     }
   }
-})
+}
 
 const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`
 
@@ -197,7 +209,8 @@ export const sqliteStorage = (options: SqliteOptions): Storage => {
         .sort((a, b) => a.pk - b.pk)
         .map((c) => c.name)
       // A lone INTEGER PRIMARY KEY is the rowid: SQLite fills it from a counter.
-      const rowid = primaryKey.length === 1 && columns.find((c) => c.name === primaryKey[0])?.type.toUpperCase() === "INTEGER"
+      const rowid =
+        primaryKey.length === 1 && columns.find((c) => c.name === primaryKey[0])?.type.toUpperCase() === "INTEGER"
       const indexes = raw.prepare(`PRAGMA index_list(${quote(name)})`).all() as Array<{
         name: string
         unique: number

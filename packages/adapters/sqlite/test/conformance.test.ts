@@ -28,7 +28,13 @@ conformance({
     // One in-memory database per test; every handle is the same connection, closed when the test drops it.
     const storage = sqliteStorage({ filename: ":memory:" })
     let migrate: "auto" | "verify" = "auto"
-    const handle = { ...storage, get migrate() { return migrate }, close: async () => {} }
+    const handle = {
+      ...storage,
+      get migrate() {
+        return migrate
+      },
+      close: async () => {}
+    }
     return {
       open: (options) => {
         migrate = options?.migrate ?? "auto"

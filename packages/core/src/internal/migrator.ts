@@ -110,7 +110,9 @@ export const migrate = async (storage: Storage, registry: PluginRegistry): Promi
     // A host that forbids DDL at start-up (`verify`) gets no ledger created behind its back.
     const hasLedger = (await storage.catalog(tx)).some((t) => t.name === LEDGER)
     if (!hasLedger && storage.migrate === "auto") await ensureLedger(tx)
-    const rows = (hasLedger ? await tx.db.selectFrom(LEDGER).select(["owner", "name", "checksum"]).execute() : []) as ReadonlyArray<{
+    const rows = (
+      hasLedger ? await tx.db.selectFrom(LEDGER).select(["owner", "name", "checksum"]).execute() : []
+    ) as ReadonlyArray<{
       owner: string
       name: string
       checksum: string
@@ -166,7 +168,11 @@ export const migrate = async (storage: Storage, registry: PluginRegistry): Promi
           .execute()
       }
       const now = (await storage.catalog(tx)).map((t) => t.name)
-      const stray = strayTables(owner.name, now.filter((t) => !known.has(t)), registry.prefixes.get(owner.name) ?? [])
+      const stray = strayTables(
+        owner.name,
+        now.filter((t) => !known.has(t)),
+        registry.prefixes.get(owner.name) ?? []
+      )
       if (stray.length > 0) {
         problems.push(...stray)
         subjects.push(owner.name)
@@ -179,11 +185,7 @@ export const migrate = async (storage: Storage, registry: PluginRegistry): Promi
     const roles = Distribution.roles(tables, registry.referenceTables, new Set([LEDGER]))
     const violations = Distribution.check(roles)
     if (violations.length > 0) {
-      throw fail(
-        CoreCode.DistributionRule,
-        [...new Set(violations.map((v) => v.table))],
-        violations
-      )
+      throw fail(CoreCode.DistributionRule, [...new Set(violations.map((v) => v.table))], violations)
     }
     if (storage.afterMigrate) await storage.afterMigrate(tx, roles)
     await tx.commit()

@@ -94,7 +94,9 @@ const order = (plugins: ReadonlyArray<AnyPlugin>): Effect.Effect<ReadonlyArray<A
   return Effect.succeed(ordered)
 }
 
-const validateShape = (plugins: ReadonlyArray<AnyPlugin>): ReadonlyArray<{ subject: string; text: Text; code: KernelConfigError["code"] }> => {
+const validateShape = (
+  plugins: ReadonlyArray<AnyPlugin>
+): ReadonlyArray<{ subject: string; text: Text; code: KernelConfigError["code"] }> => {
   const out: Array<{ subject: string; text: Text; code: KernelConfigError["code"] }> = []
   const seen = new Set<string>()
   const reserved = new Set(corePrefixes.map((p) => p.slice(0, -1)))
@@ -203,7 +205,8 @@ export const register = (
         list.push({ owner: name, name: `${name}.on(${type})`, handler })
         handlers.set(type, list)
       }
-      for (const [key, def] of Object.entries(spec.jobs ?? {})) jobs.push({ owner: name, action: `${name}.${key}`, def })
+      for (const [key, def] of Object.entries(spec.jobs ?? {}))
+        jobs.push({ owner: name, action: `${name}.${key}`, def })
       for (const [key, roles] of Object.entries(spec.policies ?? {})) rules.set(`${name}.${key}`, roles)
       for (const table of spec.referenceTables ?? []) referenceTables.add(table)
       prefixes.set(name, name === "core" ? corePrefixes : [tablePrefix(name)])

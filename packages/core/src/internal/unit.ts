@@ -118,11 +118,7 @@ const provideServices = <A, E>(
     Effect.provideService(Policy, env.policy)
   )
 
-const dispatch = (
-  env: Env,
-  transaction: Transaction,
-  log: EventLog
-): Effect.Effect<void, HandlerFailed | EventCycle> =>
+const dispatch = (env: Env, transaction: Transaction, log: EventLog): Effect.Effect<void, HandlerFailed | EventCycle> =>
   Effect.gen(function* () {
     for (let next = log.queue.shift(); next !== undefined; next = log.queue.shift()) {
       const { event, chain } = next

@@ -39,12 +39,10 @@ const counterTables: Migration = {
       .addColumn("by", "integer", (c) => c.notNull())
       .addColumn("actor", "text", (c) => c.notNull())
       .addPrimaryKeyConstraint("counter_tally_pk", ["district_code", "id"])
-      .addForeignKeyConstraint(
-        "counter_tally_counter_fk",
-        ["district_code", "counter_id"],
-        "counter_counter",
-        ["district_code", "id"]
-      ),
+      .addForeignKeyConstraint("counter_tally_counter_fk", ["district_code", "counter_id"], "counter_counter", [
+        "district_code",
+        "id"
+      ]),
     db.schema
       .createTable("counter_reading")
       .addColumn("district_code", types.districtCode, (c) => c.notNull())
@@ -90,7 +88,12 @@ const findCounter = (district: string, name: string) =>
   })
 
 const create = command({
-  input: Schema.Struct({ district: DistrictCode, name: Name, kind: Schema.Literal("visits", "requests"), scopePath: ScopePath }),
+  input: Schema.Struct({
+    district: DistrictCode,
+    name: Name,
+    kind: Schema.Literal("visits", "requests"),
+    scopePath: ScopePath
+  }),
   target: (input) => ({ district: input.district, scopePath: input.scopePath }),
   run: (input) =>
     Effect.gen(function* () {
@@ -98,10 +101,22 @@ const create = command({
       yield* Db.use((db) =>
         db
           .insertInto("counter_counter")
-          .values({ district_code: input.district, id, name: input.name, kind: input.kind, scope_path: input.scopePath, value: 0 })
+          .values({
+            district_code: input.district,
+            id,
+            name: input.name,
+            kind: input.kind,
+            scope_path: input.scopePath,
+            value: 0
+          })
           .execute()
       )
-      yield* Events.append({ type: "counter.created", district: input.district, scopePath: input.scopePath, subject: id })
+      yield* Events.append({
+        type: "counter.created",
+        district: input.district,
+        scopePath: input.scopePath,
+        subject: id
+      })
       return { id }
     })
 })
@@ -153,7 +168,12 @@ const incrementThenFail = command({
           .where("id", "=", counter.id)
           .execute()
       )
-      yield* Events.append({ type: "counter.incremented", district: input.district, subject: counter.id, payload: { by: 1 } })
+      yield* Events.append({
+        type: "counter.incremented",
+        district: input.district,
+        subject: counter.id,
+        payload: { by: 1 }
+      })
       return yield* new NotFound({ code: CoreCode.NotFound, entity: "counter budget", id: input.name })
     })
 })
@@ -217,7 +237,8 @@ export const counter = definePlugin({
   on: {
     "counter.incremented": (event) =>
       Effect.gen(function* () {
-        if (event.payload["poison"] === true) return yield* Effect.fail(new Error("the tally refuses poisoned increments"))
+        if (event.payload["poison"] === true)
+          return yield* Effect.fail(new Error("the tally refuses poisoned increments"))
         const actor = yield* CurrentActor
         const id = yield* Ids.next
         yield* Db.use((db) =>
@@ -274,7 +295,10 @@ export const audit = definePlugin({
       Effect.gen(function* () {
         const id = yield* Ids.next
         yield* Db.use((db) =>
-          db.insertInto("audit_note").values({ district_code: event.district, id, text: `created ${event.subject}` }).execute()
+          db
+            .insertInto("audit_note")
+            .values({ district_code: event.district, id, text: `created ${event.subject}` })
+            .execute()
         )
         yield* Events.append({ type: "audit.noted", district: event.district, subject: id })
       })
@@ -287,7 +311,8 @@ export const echo = definePlugin({
   version: "1.0.0",
   requires: ["audit"],
   on: {
-    "audit.noted": (event) => Events.append({ type: "counter.created", district: event.district, subject: event.subject ?? "" })
+    "audit.noted": (event) =>
+      Events.append({ type: "counter.created", district: event.district, subject: event.subject ?? "" })
   }
 })
 

@@ -71,7 +71,11 @@ interface Message {
 const workerPath = new URL("./worker.js", import.meta.url)
 
 /** Starts a writer process; `onMessage` sees each stage it reports. */
-const startWorker = (spec: StorageSpec, task: Task, onMessage: (message: Message, kill: () => void) => void = () => {}) => {
+const startWorker = (
+  spec: StorageSpec,
+  task: Task,
+  onMessage: (message: Message, kill: () => void) => void = () => {}
+) => {
   const child = spawn(process.execPath, [workerPath.pathname, JSON.stringify({ spec, task })], {
     stdio: ["ignore", "pipe", "pipe"]
   })
@@ -84,9 +88,12 @@ const startWorker = (spec: StorageSpec, task: Task, onMessage: (message: Message
     messages.push(message)
     onMessage(message, kill)
   })
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; messages: Array<Message>; stderr: string }>(
-    (resolve) => child.on("close", (code, signal) => resolve({ code, signal, messages, stderr }))
-  )
+  const exited = new Promise<{
+    code: number | null
+    signal: NodeJS.Signals | null
+    messages: Array<Message>
+    stderr: string
+  }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, messages, stderr })))
   return exited
 }
 
@@ -124,11 +131,15 @@ const reading = async <A>(db: TestDatabase, f: (tx: StorageTx, storage: Storage)
 
 const rowCount = (db: TestDatabase, table: string) =>
   reading(db, async (tx) => {
-    const row = await tx.db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()
+    const row = await tx.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirstOrThrow()
     return Number(row["n"])
   })
 
-const tableNames = (db: TestDatabase) => reading(db, async (tx, storage) => (await storage.catalog(tx)).map((t) => t.name))
+const tableNames = (db: TestDatabase) =>
+  reading(db, async (tx, storage) => (await storage.catalog(tx)).map((t) => t.name))
 
 const failure = async (promise: Promise<unknown>): Promise<unknown> =>
   promise.then(
@@ -182,7 +193,10 @@ export const conformance = (options: ConformanceOptions): void => {
       const entry = await fresh()
       const kernel = await setUp(entry.db.open())
       entry.kernel = kernel
-      await kernel.exec(counter.commands.create({ district: DISTRICT, name: "shared", kind: "visits", scopePath: GRID }), system)
+      await kernel.exec(
+        counter.commands.create({ district: DISTRICT, name: "shared", kind: "visits", scopePath: GRID }),
+        system
+      )
       return { kernel, db: entry.db }
     }
 
@@ -194,7 +208,9 @@ export const conformance = (options: ConformanceOptions): void => {
         await first.close()
         const second = await makeKernel({ storage: db.open(), plugins: [counter] })
         expect(second.applied).toEqual([])
-        const ledger = await reading(db, (tx) => tx.db.selectFrom("shequ_migration").selectAll().orderBy("owner").execute())
+        const ledger = await reading(db, (tx) =>
+          tx.db.selectFrom("shequ_migration").selectAll().orderBy("owner").execute()
+        )
         expect(ledger.map((r) => `${r.owner}/${r.name}`)).toEqual(["core/0001_kernel", "counter/0001_counter"])
         for (const row of ledger) expect(row.checksum).toMatch(/^[0-9a-f]{64}$/)
         await second.close()
@@ -217,7 +233,9 @@ export const conformance = (options: ConformanceOptions): void => {
           ...counter,
           spec: {
             ...counter.spec,
-            migrations: [{ name: original.name, up: (ctx: Parameters<typeof original.up>[0]) => original.up(ctx).slice(0, 2) }]
+            migrations: [
+              { name: original.name, up: (ctx: Parameters<typeof original.up>[0]) => original.up(ctx).slice(0, 2) }
+            ]
           }
         }
         const error = await refusal(db, [changed, audit])
@@ -243,11 +261,13 @@ export const conformance = (options: ConformanceOptions): void => {
         const { db } = await fresh()
         const results = db.spec
           ? await runAtOnce(db, undefined, [{ kind: "migrate" }, { kind: "migrate" }])
-          : await Promise.all([0, 1].map(async () => {
-              const kernel = await makeKernel({ storage: db.open(), plugins: [counter] })
-              await kernel.close()
-              return kernel.applied
-            }))
+          : await Promise.all(
+              [0, 1].map(async () => {
+                const kernel = await makeKernel({ storage: db.open(), plugins: [counter] })
+                await kernel.close()
+                return kernel.applied
+              })
+            )
         expect((results as ReadonlyArray<ReadonlyArray<string>>).filter((a) => a.length > 0)).toEqual([
           ["core/0001_kernel", "counter/0001_counter"]
         ])
@@ -270,7 +290,11 @@ export const conformance = (options: ConformanceOptions): void => {
         expect((missing as KernelConfigError).code).toBe("CORE.PLUGIN_REQUIREMENT_MISSING")
         expect((missing as KernelConfigError).message).toContain("audit")
         expect((missing as KernelConfigError).message).toContain("counter")
-        const a = { ...audit, name: "alpha", spec: { ...audit.spec, name: "alpha", requires: ["beta"], migrations: [] } }
+        const a = {
+          ...audit,
+          name: "alpha",
+          spec: { ...audit.spec, name: "alpha", requires: ["beta"], migrations: [] }
+        }
         const b = { ...audit, name: "beta", spec: { ...audit.spec, name: "beta", requires: ["alpha"], migrations: [] } }
         const cycle = await refusal(db, [a, b])
         expect((cycle as KernelConfigError).code).toBe("CORE.PLUGIN_CYCLE")
@@ -290,12 +314,19 @@ export const conformance = (options: ConformanceOptions): void => {
     describe("commands and transactions", () => {
       it("a command's writes, its handler's writes and its events commit together", async () => {
         const { kernel } = await counterKernel()
-        const result = await kernel.exec(counter.commands.increment({ district: DISTRICT, name: "shared", by: 3 }), system)
+        const result = await kernel.exec(
+          counter.commands.increment({ district: DISTRICT, name: "shared", by: 3 }),
+          system
+        )
         expect(result).toEqual({ value: 3 })
         const view = await kernel.exec(counter.queries.get({ district: DISTRICT, name: "shared" }), system)
         expect(view).toMatchObject({ value: 3, tallies: 1 })
         const events = await kernel.events.since({ district: DISTRICT, after: 0 })
-        expect(events.map((e) => e.type)).toEqual(["core.district-registered", "counter.created", "counter.incremented"])
+        expect(events.map((e) => e.type)).toEqual([
+          "core.district-registered",
+          "counter.created",
+          "counter.incremented"
+        ])
         expect(events.map((e) => e.position)).toEqual([1, 2, 3])
         expect(events[2]).toMatchObject({ actor: "system:conformance", cause: "counter.increment", payload: { by: 3 } })
         for (const event of events) expect(isUuidV7(event.id)).toBe(true)
@@ -303,7 +334,9 @@ export const conformance = (options: ConformanceOptions): void => {
 
       it("a command that fails after writing leaves nothing behind", async () => {
         const { kernel } = await counterKernel()
-        const error = await failure(kernel.exec(counter.commands.incrementThenFail({ district: DISTRICT, name: "shared" }), system))
+        const error = await failure(
+          kernel.exec(counter.commands.incrementThenFail({ district: DISTRICT, name: "shared" }), system)
+        )
         expect((error as { code: string }).code).toBe("CORE.NOT_FOUND")
         expect(await kernel.exec(counter.queries.get({ district: DISTRICT, name: "shared" }), system)).toMatchObject({
           value: 0,
@@ -320,8 +353,14 @@ export const conformance = (options: ConformanceOptions): void => {
           kernel.exec(counter.commands.increment({ district: DISTRICT, name: "shared", poison: true }), system)
         )
         expect(error).toBeInstanceOf(HandlerFailed)
-        expect(error).toMatchObject({ plugin: "counter", handler: "counter.on(counter.incremented)", event: "counter.incremented" })
-        expect(await kernel.exec(counter.queries.get({ district: DISTRICT, name: "shared" }), system)).toMatchObject({ value: 0 })
+        expect(error).toMatchObject({
+          plugin: "counter",
+          handler: "counter.on(counter.incremented)",
+          event: "counter.incremented"
+        })
+        expect(await kernel.exec(counter.queries.get({ district: DISTRICT, name: "shared" }), system)).toMatchObject({
+          value: 0
+        })
       })
 
       it("events a handler appends are dispatched too, and a cycle of handlers is refused and rolled back", async () => {
@@ -329,14 +368,20 @@ export const conformance = (options: ConformanceOptions): void => {
         const kernel = await makeKernel({ storage: entry.db.open(), plugins: [counter, audit] })
         entry.kernel = kernel
         await kernel.exec(Core.commands.registerDistrict({ code: DISTRICT, name: "岭东区" }), system)
-        await kernel.exec(counter.commands.create({ district: DISTRICT, name: "a", kind: "visits", scopePath: GRID }), system)
+        await kernel.exec(
+          counter.commands.create({ district: DISTRICT, name: "a", kind: "visits", scopePath: GRID }),
+          system
+        )
         const types = (await kernel.events.since({ district: DISTRICT, after: 0 })).map((e) => e.type)
         expect(types).toEqual(["core.district-registered", "counter.created", "audit.noted"])
         await kernel.close()
 
         entry.kernel = await makeKernel({ storage: entry.db.open(), plugins: [counter, audit, echo] })
         const error = await failure(
-          entry.kernel.exec(counter.commands.create({ district: DISTRICT, name: "b", kind: "visits", scopePath: GRID }), system)
+          entry.kernel.exec(
+            counter.commands.create({ district: DISTRICT, name: "b", kind: "visits", scopePath: GRID }),
+            system
+          )
         )
         expect(error).toBeInstanceOf(EventCycle)
         expect((error as EventCycle).chain).toEqual([
@@ -351,7 +396,10 @@ export const conformance = (options: ConformanceOptions): void => {
       it("bad input is refused whole, listing every problem in both languages, and nothing is written", async () => {
         const { kernel, db } = await counterKernel()
         const error = await failure(
-          kernel.exec(counter.commands.create({ district: "2305", name: "", kind: "hugs" as "visits", scopePath: GRID }), system)
+          kernel.exec(
+            counter.commands.create({ district: "2305", name: "", kind: "hugs" as "visits", scopePath: GRID }),
+            system
+          )
         )
         expect(error).toBeInstanceOf(InvalidInput)
         const problems = (error as InvalidInput).problems
@@ -366,14 +414,25 @@ export const conformance = (options: ConformanceOptions): void => {
 
       it("a grid worker cannot act on a counter of another grid", async () => {
         const { kernel } = await counterKernel()
-        await kernel.exec(counter.commands.create({ district: DISTRICT, name: "next door", kind: "visits", scopePath: OTHER_GRID }), system)
-        const mine = await kernel.exec(counter.commands.increment({ district: DISTRICT, name: "shared" }), gridWorker(GRID))
+        await kernel.exec(
+          counter.commands.create({ district: DISTRICT, name: "next door", kind: "visits", scopePath: OTHER_GRID }),
+          system
+        )
+        const mine = await kernel.exec(
+          counter.commands.increment({ district: DISTRICT, name: "shared" }),
+          gridWorker(GRID)
+        )
         expect(mine).toEqual({ value: 1 })
-        const error = await failure(kernel.exec(counter.commands.increment({ district: DISTRICT, name: "next door" }), gridWorker(GRID)))
+        const error = await failure(
+          kernel.exec(counter.commands.increment({ district: DISTRICT, name: "next door" }), gridWorker(GRID))
+        )
         expect(error).toBeInstanceOf(Forbidden)
         expect(error).toMatchObject({ code: "CORE.FORBIDDEN", action: "counter.increment", scopePath: OTHER_GRID })
         const notAllowed = await failure(
-          kernel.exec(counter.commands.create({ district: DISTRICT, name: "mine", kind: "visits", scopePath: GRID }), gridWorker(GRID))
+          kernel.exec(
+            counter.commands.create({ district: DISTRICT, name: "mine", kind: "visits", scopePath: GRID }),
+            gridWorker(GRID)
+          )
         )
         expect(notAllowed).toBeInstanceOf(Forbidden)
       })
@@ -381,12 +440,20 @@ export const conformance = (options: ConformanceOptions): void => {
       it("actorFor builds an actor from the roles granted to a user", async () => {
         const { kernel } = await counterKernel()
         const { id } = await kernel.exec(
-          Core.commands.grantRole({ district: DISTRICT, userId: "li.hua", role: "grid_worker", level: "grid", scopePath: GRID }),
+          Core.commands.grantRole({
+            district: DISTRICT,
+            userId: "li.hua",
+            role: "grid_worker",
+            level: "grid",
+            scopePath: GRID
+          }),
           system
         )
         const actor = await kernel.actorFor("li.hua")
         expect(actor.roles).toEqual([{ role: "grid_worker", district: DISTRICT, level: "grid", scopePath: GRID }])
-        expect(await kernel.exec(counter.commands.increment({ district: DISTRICT, name: "shared" }), actor)).toEqual({ value: 1 })
+        expect(await kernel.exec(counter.commands.increment({ district: DISTRICT, name: "shared" }), actor)).toEqual({
+          value: 1
+        })
         await kernel.exec(Core.commands.revokeRole({ district: DISTRICT, grantId: id }), system)
         expect((await kernel.actorFor("li.hua")).roles).toEqual([])
       })
@@ -432,7 +499,11 @@ export const conformance = (options: ConformanceOptions): void => {
 
       it("four writers each adding 1 to one counter 100 times end at 400", async () => {
         const { kernel, db } = await counterKernel()
-        await runAtOnce(db, kernel, [0, 1, 2, 3].map(() => ({ kind: "increment" as const, times: 100 })))
+        await runAtOnce(
+          db,
+          kernel,
+          [0, 1, 2, 3].map(() => ({ kind: "increment" as const, times: 100 }))
+        )
         expect(await kernel.exec(counter.queries.get({ district: DISTRICT, name: "shared" }), system)).toMatchObject({
           value: 400,
           tallies: 400
@@ -480,13 +551,19 @@ export const conformance = (options: ConformanceOptions): void => {
 
       it("one bad row refuses the whole import, listing every bad row; good rows only when asked", async () => {
         const { kernel, db } = await counterKernel()
-        const error = await failure(kernel.import(counter.imports.readings({ district: DISTRICT }, rows(3000, [7, 2999])), system))
+        const error = await failure(
+          kernel.import(counter.imports.readings({ district: DISTRICT }, rows(3000, [7, 2999])), system)
+        )
         expect(error).toBeInstanceOf(InvalidInput)
         expect((error as InvalidInput).problems.map((p) => p.path)).toEqual(["rows[7].value", "rows[2999].value"])
         expect(await rowCount(db, "counter_reading")).toBe(0)
-        const partial = await kernel.import(counter.imports.readings({ district: DISTRICT }, rows(3000, [7, 2999])), system, {
-          goodRowsOnly: true
-        })
+        const partial = await kernel.import(
+          counter.imports.readings({ district: DISTRICT }, rows(3000, [7, 2999])),
+          system,
+          {
+            goodRowsOnly: true
+          }
+        )
         expect(partial).toMatchObject({ written: 2998, rejected: 2 })
         expect(await rowCount(db, "counter_reading")).toBe(2998)
       })
@@ -510,7 +587,12 @@ export const conformance = (options: ConformanceOptions): void => {
         expect(await write("update", [3, 5])).toBe(2)
         await storage.close()
         const labels = await reading(db, (tx) =>
-          tx.db.selectFrom("counter_kind").select(["code", "label"]).where("code", "like", "k%").orderBy("code").execute()
+          tx.db
+            .selectFrom("counter_kind")
+            .select(["code", "label"])
+            .where("code", "like", "k%")
+            .orderBy("code")
+            .execute()
         )
         expect(labels.map((r) => `${r.code}:${r.label}`)).toEqual([
           "k1:label 1 (ignore)",
@@ -528,7 +610,10 @@ export const conformance = (options: ConformanceOptions): void => {
         const kernel = await makeKernel({ storage: entry.db.open(), plugins: [counter, audit] })
         entry.kernel = kernel
         await kernel.exec(Core.commands.registerDistrict({ code: DISTRICT, name: "岭东区" }), system)
-        await kernel.exec(counter.commands.create({ district: DISTRICT, name: "shared", kind: "visits", scopePath: GRID }), system)
+        await kernel.exec(
+          counter.commands.create({ district: DISTRICT, name: "shared", kind: "visits", scopePath: GRID }),
+          system
+        )
         await kernel.exec(counter.commands.increment({ district: DISTRICT, name: "shared" }), system)
         const storage = entry.db.open()
         const tx = await storage.begin("read")
@@ -582,9 +667,20 @@ export const conformance = (options: ConformanceOptions): void => {
         const violations = Distribution.check([
           { kind: "district", table: table("a", { primaryKey: ["id"] }) },
           { kind: "district", table: table("b", { uniqueKeys: [["id", "district_code"]] }) },
-          { kind: "district", table: table("c", { foreignKeys: [{ columns: ["a_id"], table: "a", references: ["id"] }] }) },
-          { kind: "district", table: table("d", { columns: [{ name: "id", type: "integer", nullable: false, sequence: true }] }) },
-          { kind: "reference", table: table("r", { foreignKeys: [{ columns: ["district_code", "id"], table: "a", references: ["district_code", "id"] }] }) }
+          {
+            kind: "district",
+            table: table("c", { foreignKeys: [{ columns: ["a_id"], table: "a", references: ["id"] }] })
+          },
+          {
+            kind: "district",
+            table: table("d", { columns: [{ name: "id", type: "integer", nullable: false, sequence: true }] })
+          },
+          {
+            kind: "reference",
+            table: table("r", {
+              foreignKeys: [{ columns: ["district_code", "id"], table: "a", references: ["district_code", "id"] }]
+            })
+          }
         ])
         expect(violations.map((v) => `${v.table}:${v.rule}`)).toEqual([
           "a:PRIMARY_KEY",
@@ -620,7 +716,9 @@ export const conformance = (options: ConformanceOptions): void => {
           }
           expect(outcomes["writing"]!.every((n) => n === 0)).toBe(true)
           expect(outcomes["committed"]!.every((n) => n === rows)).toBe(true)
-          const total = Object.values(outcomes).flat().reduce((a, b) => a + b, 0)
+          const total = Object.values(outcomes)
+            .flat()
+            .reduce((a, b) => a + b, 0)
           expect(total, "some kills must leave nothing and some everything").toBeGreaterThan(0)
           expect(total).toBeLessThan(rows * trials * 3)
           const check = await makeKernel({ storage: db.open(), plugins: [counter] })

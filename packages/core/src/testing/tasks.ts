@@ -69,7 +69,10 @@ export const run = async (kernel: Kernel, task: Task, report: Report): Promise<u
     }
     case "import": {
       report("started")
-      const result = await kernel.import(counter.imports.readings({ district: DISTRICT }, readings(task.rows, report)), system)
+      const result = await kernel.import(
+        counter.imports.readings({ district: DISTRICT }, readings(task.rows, report)),
+        system
+      )
       report("committed", { written: result.written })
       return result.written
     }

@@ -26,6 +26,10 @@ const main = async () => {
 }
 
 main().catch((error: unknown) => {
-  say({ stage: "error", message: error instanceof Error ? error.stack ?? error.message : String(error), code: (error as { code?: unknown })?.code })
+  say({
+    stage: "error",
+    message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    code: (error as { code?: unknown })?.code
+  })
   process.exit(1)
 })
