@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Schema } from "effect"
+import { Clock, Context, Effect, Layer, Schema } from "effect"
 import { CoreCode, DateOutsideCalendar } from "./Errors.js"
 
 const LocalDate = Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/))
@@ -118,3 +118,10 @@ export const make = (data: CalendarData): CalendarService => {
 
 /** A layer with the given data. @since 0.1.0 */
 export const layer = (data: CalendarData): Layer.Layer<Calendar> => Layer.succeed(Calendar, make(data))
+
+/**
+ * The current instant from Effect's `Clock`, so tests move time with `TestClock`.
+ *
+ * @since 0.1.0
+ */
+export const now: Effect.Effect<Date> = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis))

@@ -6,7 +6,8 @@
  * @since 0.1.0
  */
 import { Effect, Schema } from "effect"
-import { ScopeLevel } from "./Actor.js"
+import { CurrentActor, ScopeLevel } from "./Actor.js"
+import { now } from "./Calendar.js"
 import * as Db from "./Db.js"
 import { CoreCode, NotFound } from "./Errors.js"
 import * as Events from "./Events.js"
@@ -14,7 +15,6 @@ import * as Ids from "./Ids.js"
 import type { Migration } from "./Migration.js"
 import { command, definePlugin, query } from "./Plugin.js"
 import * as Problems from "./Problems.js"
-import { CurrentActor } from "./Actor.js"
 
 /**
  * A GB/T 2260 district code: six digits (Lingdong: `230503`).
@@ -111,10 +111,11 @@ const registerDistrict = command({
       )
       // Registering a district again with the same name changes nothing and says nothing.
       if (existing?.name === input.name) return { code: input.code, name: input.name }
+      const registeredAt = yield* now
       yield* Db.use((db) =>
         db
           .insertInto("registry_district")
-          .values({ district_code: input.code, name: input.name, registered_at: new Date() })
+          .values({ district_code: input.code, name: input.name, registered_at: registeredAt })
           .onConflict((oc) => oc.column("district_code").doUpdateSet({ name: input.name }))
           .execute()
       )
@@ -141,6 +142,7 @@ const grantRole = command({
     Effect.gen(function* () {
       const id = yield* Ids.next
       const actor = yield* CurrentActor
+      const grantedAt = yield* now
       yield* Db.use((db) =>
         db
           .insertInto("core_role_grant")
@@ -152,7 +154,7 @@ const grantRole = command({
             level: input.level,
             scope_path: input.scopePath,
             granted_by: actor.id,
-            granted_at: new Date()
+            granted_at: grantedAt
           })
           .execute()
       )
@@ -187,10 +189,11 @@ const revokeRole = command({
   target: (input, grant) => ({ district: input.district, scopePath: grant.scope_path }),
   run: (input, grant) =>
     Effect.gen(function* () {
+      const revokedAt = yield* now
       yield* Db.use((db) =>
         db
           .updateTable("core_role_grant")
-          .set({ revoked_at: new Date() })
+          .set({ revoked_at: revokedAt })
           .where("district_code", "=", input.district)
           .where("id", "=", input.grantId)
           .where("revoked_at", "is", null)
@@ -207,7 +210,8 @@ const revokeRole = command({
 
 const districts = query({
   input: Schema.Struct({}),
-  target: () => ({ district: "", scopePath: "" }),
+  // Every district at once: no role covers that, so only the system actor may list them.
+  target: () => ({ district: "*", scopePath: "*" }),
   run: () =>
     Db.use((db) =>
       db.selectFrom("registry_district").select(["district_code as code", "name"]).orderBy("district_code").execute()

@@ -19,7 +19,7 @@ import {
   type Forbidden,
   type HandlerFailed,
   InvalidInput,
-  type KernelConfigError,
+  KernelConfigError,
   type Locale,
   type Problem,
   type StorageError,
@@ -176,9 +176,7 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
     const applied = yield* Effect.tryPromise({
       try: () => migrate(storage, registry),
       catch: (error) =>
-        error instanceof Error && "_tag" in error && (error as KernelConfigError)._tag === "KernelConfigError"
-          ? (error as KernelConfigError)
-          : storageError("migrate", error, storage.isRetryable(error))
+        error instanceof KernelConfigError ? error : storageError("migrate", error, storage.isRetryable(error))
     })
     const env: Env = {
       storage,
@@ -294,10 +292,11 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
               system,
               job.action,
               Effect.gen(function* () {
+                const startedAt = yield* Calendar.now
                 const claimed = yield* Db.use((db) =>
                   db
                     .insertInto("core_job_run")
-                    .values({ district_code: district, job: job.action, at, started_at: new Date() })
+                    .values({ district_code: district, job: job.action, at, started_at: startedAt })
                     .onConflict((oc) => oc.columns(["district_code", "job", "at"]).doNothing())
                     .executeTakeFirst()
                 )
