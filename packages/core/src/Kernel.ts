@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, Effect, Exit, Option, Schema } from "effect"
+import { Cause, Effect, Either, Exit, Option, type ParseResult, Schema } from "effect"
 import type { Actor, RoleGrant, ScopeLevel } from "./Actor.js"
 import * as ActorModule from "./Actor.js"
 import * as Calendar from "./Calendar.js"
@@ -32,6 +32,7 @@ import type { CommandRequest, ImportRequest, QueryRequest } from "./Plugin.js"
 import * as Policy from "./Policy.js"
 import * as Problems from "./Problems.js"
 import type { Storage } from "./Storage.js"
+import * as FastDecode from "./internal/fastDecode.js"
 import { migrate } from "./internal/migrator.js"
 import { type AnyPlugin, register } from "./internal/registry.js"
 import { type Env, readOnly, unitOfWork } from "./internal/unit.js"
@@ -148,6 +149,23 @@ const decode = <I>(
     )
   )
 
+/**
+ * Decodes import rows: the compiled fast path first, Effect's parser for every
+ * row the fast path does not accept (it has the final word and lists the problems).
+ */
+const rowDecoder = <R>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  schema: Schema.Schema<R, any, never>
+): ((input: unknown) => Either.Either<R, ParseResult.ParseError>) => {
+  const slow = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })
+  const fast = FastDecode.compile(schema.ast)
+  if (fast === undefined) return slow
+  return (input) => {
+    const value = fast(input)
+    return value === FastDecode.UNSURE ? slow(input) : Either.right(value as R)
+  }
+}
+
 const unknown = (name: string) => new UnknownCommand({ code: CoreCode.UnknownCommand, name })
 
 const parsePayload = (value: unknown): Readonly<Record<string, unknown>> =>
@@ -185,6 +203,10 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
       calendar: Calendar.make(options.calendar ?? { years: [] }),
       ids: options.ids ?? { next: Ids.uuidv7 }
     }
+
+    const rowDecoders = new Map(
+      [...registry.imports].map(([action, { def }]) => [action, rowDecoder(def.row)] as const)
+    )
 
     const runCommandOrQuery = <A, E>(
       request: CommandRequest<A, E> | QueryRequest<A, E>,
@@ -230,7 +252,7 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
       const entry = registry.imports.get(request.action)
       if (entry === undefined) return Effect.fail(unknown(request.action))
       const def = entry.def
-      const decodeRow = Schema.decodeUnknownEither(def.row, { errors: "all", onExcessProperty: "ignore" })
+      const decodeRow = rowDecoders.get(request.action)!
       return Effect.flatMap(decode(def.meta, request.meta, request.action), (meta) =>
         unitOfWork(
           env,
@@ -242,23 +264,38 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
             let rejected = 0
             let firstId: string | null = null
             let lastId: string | null = null
-            async function* rows() {
-              let index = 0
-              for await (const raw of request.rows) {
-                const decoded = decodeRow(raw)
-                if (decoded._tag === "Left") {
-                  rejected++
-                  problems.push(...Problems.fromParseError(decoded.left, ["rows", index]))
-                } else if (rejected === 0 || importOptions.goodRowsOnly) {
-                  const id = env.ids.next()
-                  firstId ??= id
-                  lastId = id
-                  yield def.toRow(decoded.right, meta, id)
-                }
-                index++
+            const accept = (raw: unknown, index: number): ReadonlyArray<unknown> | undefined => {
+              const decoded = decodeRow(raw)
+              if (Either.isLeft(decoded)) {
+                rejected++
+                problems.push(...Problems.fromParseError(decoded.left, ["rows", index]))
+                return undefined
               }
+              if (rejected > 0 && !importOptions.goodRowsOnly) return undefined
+              const id = env.ids.next()
+              firstId ??= id
+              lastId = id
+              return def.toRow(decoded.right, meta, id)
             }
-            const written = yield* Db.bulkInsert({ table: def.table, columns: def.columns, rows: rows() })
+            // A host's plain iterable stays synchronous: an async step per row costs as much as validating it.
+            const source = request.rows
+            const rows =
+              Symbol.asyncIterator in source
+                ? (async function* () {
+                    let index = 0
+                    for await (const raw of source) {
+                      const row = accept(raw, index++)
+                      if (row !== undefined) yield row
+                    }
+                  })()
+                : (function* () {
+                    let index = 0
+                    for (const raw of source) {
+                      const row = accept(raw, index++)
+                      if (row !== undefined) yield row
+                    }
+                  })()
+            const written = yield* Db.bulkInsert({ table: def.table, columns: def.columns, rows })
             if (rejected > 0 && !importOptions.goodRowsOnly) {
               return yield* new InvalidInput({ code: CoreCode.InvalidInput, command: request.action, problems })
             }

@@ -170,10 +170,15 @@ export const sqliteStorage = (options: SqliteOptions): Storage => {
       db,
       bulkInsert: async (request) => {
         const statement = raw.prepare(insertSql(request))
+        const values = new Array<unknown>(request.columns.length)
         let written = 0
-        for await (const row of request.rows as AsyncIterable<Row>) {
-          written += statement.run(convert(row)).changes
+        const write = (row: Row) => {
+          for (let i = 0; i < values.length; i++) values[i] = toSqlite(row[i])
+          written += statement.run(...values).changes
         }
+        const rows = request.rows
+        if (Symbol.asyncIterator in rows) for await (const row of rows) write(row)
+        else for (const row of rows) write(row)
         return written
       },
       // A failed COMMIT leaves the transaction open; the caller's rollback ends it.
