@@ -6,36 +6,34 @@
  *
  * @since 0.1.0
  */
-import { Cause, Effect, Either, Exit, Option, type ParseResult, Schema } from "effect"
-import type { Actor, RoleGrant, ScopeLevel } from "./Actor.js"
-import * as ActorModule from "./Actor.js"
+import { Cause, Effect, Exit, Option } from "effect"
+import type { Actor } from "./Actor.js"
 import * as Calendar from "./Calendar.js"
 import { Core } from "./Core.js"
 import { storageError } from "./Db.js"
-import * as Db from "./Db.js"
 import {
-  CoreCode,
   type EventCycle,
   type Forbidden,
   type HandlerFailed,
-  InvalidInput,
+  type InvalidInput,
   KernelConfigError,
   type Locale,
   type Problem,
   type StorageError,
-  UnknownCommand
+  type UnknownCommand
 } from "./Errors.js"
-import * as Events from "./Events.js"
 import type { DomainEvent, SinceOptions } from "./Events.js"
 import * as Ids from "./Ids.js"
 import type { CommandRequest, ImportRequest, QueryRequest } from "./Plugin.js"
 import * as Policy from "./Policy.js"
-import * as Problems from "./Problems.js"
 import type { Storage } from "./Storage.js"
-import * as FastDecode from "./internal/fastDecode.js"
+import { rowDecoders, runImport } from "./internal/imports.js"
+import { runTick } from "./internal/jobs.js"
 import { migrate } from "./internal/migrator.js"
+import { actorFor, since } from "./internal/reads.js"
 import { type AnyPlugin, register } from "./internal/registry.js"
-import { type Env, readOnly, unitOfWork } from "./internal/unit.js"
+import { runRequest } from "./internal/requests.js"
+import type { Env } from "./internal/unit.js"
 
 /**
  * What a kernel is made of.
@@ -136,41 +134,6 @@ const toPromise = <A, E>(effect: Effect.Effect<A, E>): Promise<A> =>
     throw Option.isSome(failure) ? failure.value : Cause.squash(exit.cause)
   })
 
-const decode = <I>(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  schema: Schema.Schema<I, any, never>,
-  input: unknown,
-  action: string
-): Effect.Effect<I, InvalidInput> =>
-  Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(input).pipe(
-    Effect.mapError(
-      (error) =>
-        new InvalidInput({ code: CoreCode.InvalidInput, command: action, problems: Problems.fromParseError(error) })
-    )
-  )
-
-/**
- * Decodes import rows: the compiled fast path first, Effect's parser for every
- * row the fast path does not accept (it has the final word and lists the problems).
- */
-const rowDecoder = <R>(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  schema: Schema.Schema<R, any, never>
-): ((input: unknown) => Either.Either<R, ParseResult.ParseError>) => {
-  const slow = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })
-  const fast = FastDecode.compile(schema.ast)
-  if (fast === undefined) return slow
-  return (input) => {
-    const value = fast(input)
-    return value === FastDecode.UNSURE ? slow(input) : Either.right(value as R)
-  }
-}
-
-const unknown = (name: string) => new UnknownCommand({ code: CoreCode.UnknownCommand, name })
-
-const parsePayload = (value: unknown): Readonly<Record<string, unknown>> =>
-  typeof value === "string" ? (JSON.parse(value) as Record<string, unknown>) : (value as Record<string, unknown>)
-
 /**
  * Builds a kernel: checks and orders the plugins (a missing or circular
  * requirement, a duplicate name, a migration that changed, or a table that breaks
@@ -204,220 +167,24 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
       ids: options.ids ?? { next: Ids.uuidv7 }
     }
 
-    const rowDecoders = new Map(
-      [...registry.imports].map(([action, { def }]) => [action, rowDecoder(def.row)] as const)
-    )
-
-    const runCommandOrQuery = <A, E>(
-      request: CommandRequest<A, E> | QueryRequest<A, E>,
-      actor: Actor
-    ): Effect.Effect<A, E | RunError> => {
-      if (request._tag === "QueryRequest") {
-        const entry = registry.queries.get(request.action)
-        if (entry === undefined) return Effect.fail(unknown(request.action))
-        const def = entry.def
-        return Effect.flatMap(decode(def.input, request.input, request.action), (input) =>
-          readOnly(
-            env,
-            actor,
-            Effect.zipRight(
-              Policy.authorize(request.action, def.target(input)),
-              def.run(input) as Effect.Effect<A, E, never>
-            )
-          )
-        )
-      }
-      const entry = registry.commands.get(request.action)
-      if (entry === undefined) return Effect.fail(unknown(request.action))
-      const def = entry.def
-      return Effect.flatMap(decode(def.input, request.input, request.action), (input) =>
-        unitOfWork(
-          env,
-          actor,
-          request.action,
-          Effect.gen(function* () {
-            const loaded = def.load ? yield* def.load(input) : undefined
-            yield* Policy.authorize(request.action, def.target(input, loaded))
-            return (yield* def.run(input, loaded)) as A
-          }) as Effect.Effect<A, E | Forbidden, never>
-        )
-      )
-    }
-
-    const runImport = <R>(
-      request: ImportRequest<R>,
-      actor: Actor,
-      importOptions: ImportOptions = {}
-    ): Effect.Effect<ImportResult, RunError> => {
-      const entry = registry.imports.get(request.action)
-      if (entry === undefined) return Effect.fail(unknown(request.action))
-      const def = entry.def
-      const decodeRow = rowDecoders.get(request.action)!
-      return Effect.flatMap(decode(def.meta, request.meta, request.action), (meta) =>
-        unitOfWork(
-          env,
-          actor,
-          request.action,
-          Effect.gen(function* () {
-            yield* Policy.authorize(request.action, def.target(meta))
-            const problems: Array<Problem> = []
-            let rejected = 0
-            let firstId: string | null = null
-            let lastId: string | null = null
-            const accept = (raw: unknown, index: number): ReadonlyArray<unknown> | undefined => {
-              const decoded = decodeRow(raw)
-              if (Either.isLeft(decoded)) {
-                rejected++
-                problems.push(...Problems.fromParseError(decoded.left, ["rows", index]))
-                return undefined
-              }
-              if (rejected > 0 && !importOptions.goodRowsOnly) return undefined
-              const id = env.ids.next()
-              firstId ??= id
-              lastId = id
-              return def.toRow(decoded.right, meta, id)
-            }
-            // A host's plain iterable stays synchronous: an async step per row costs as much as validating it.
-            const source = request.rows
-            const rows =
-              Symbol.asyncIterator in source
-                ? (async function* () {
-                    let index = 0
-                    for await (const raw of source) {
-                      const row = accept(raw, index++)
-                      if (row !== undefined) yield row
-                    }
-                  })()
-                : (function* () {
-                    let index = 0
-                    for (const raw of source) {
-                      const row = accept(raw, index++)
-                      if (row !== undefined) yield row
-                    }
-                  })()
-            const written = yield* Db.bulkInsert({ table: def.table, columns: def.columns, rows })
-            if (rejected > 0 && !importOptions.goodRowsOnly) {
-              return yield* new InvalidInput({ code: CoreCode.InvalidInput, command: request.action, problems })
-            }
-            const target = def.target(meta)
-            yield* Events.append({
-              type: def.event,
-              district: target.district,
-              scopePath: target.scopePath,
-              payload: { rows: written, rejected, firstId, lastId }
-            })
-            return { written, rejected, problems } satisfies ImportResult
-          })
-        )
-      )
-    }
-
-    const runTick = (at: Date): Effect.Effect<TickReport, RunError> =>
-      Effect.gen(function* () {
-        const system = ActorModule.system("tick")
-        const districts = yield* readOnly(
-          env,
-          system,
-          Db.use((db) => db.selectFrom("registry_district").select("district_code").orderBy("district_code").execute())
-        )
-        const ran: Array<{ district: string; job: string }> = []
-        const skipped: Array<{ district: string; job: string }> = []
-        for (const { district_code: district } of districts as ReadonlyArray<{ district_code: string }>) {
-          for (const job of registry.jobs) {
-            const acted = yield* unitOfWork(
-              env,
-              system,
-              job.action,
-              Effect.gen(function* () {
-                const startedAt = yield* Calendar.now
-                const claimed = yield* Db.use((db) =>
-                  db
-                    .insertInto("core_job_run")
-                    .values({ district_code: district, job: job.action, at, started_at: startedAt })
-                    .onConflict((oc) => oc.columns(["district_code", "job", "at"]).doNothing())
-                    .executeTakeFirst()
-                )
-                if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return false
-                yield* job.def.run({ at, district })
-                return true
-              })
-            )
-            ;(acted ? ran : skipped).push({ district, job: job.action })
-          }
-        }
-        return { at, ran, skipped }
-      })
-
-    const since = (options: SinceOptions) =>
-      readOnly(
-        env,
-        ActorModule.system("events"),
-        Db.use((db) =>
-          db
-            .selectFrom("core_event")
-            .selectAll()
-            .where("district_code", "=", options.district)
-            .where("position", ">", options.after)
-            .orderBy("position")
-            .limit(options.limit ?? 1000)
-            .execute()
-        )
-      ).pipe(
-        Effect.map((rows) =>
-          rows.map((row): DomainEvent => ({
-            id: row.id,
-            district: row.district_code,
-            position: Number(row.position),
-            type: row.type,
-            scopePath: row.scope_path,
-            subject: row.subject,
-            payload: parsePayload(row.payload),
-            actor: row.actor,
-            cause: row.cause,
-            correlation: row.correlation,
-            occurredAt: new Date(row.occurred_at)
-          }))
-        )
-      )
-
-    const actorFor = (userId: string) =>
-      readOnly(
-        env,
-        ActorModule.system("auth"),
-        Db.use((db) =>
-          db
-            .selectFrom("core_role_grant")
-            .select(["district_code", "role", "level", "scope_path"])
-            .where("user_id", "=", userId)
-            .where("revoked_at", "is", null)
-            .orderBy("scope_path")
-            .execute()
-        )
-      ).pipe(
-        Effect.map((rows): Actor => ({
-          id: userId,
-          kind: "user",
-          roles: rows.map((row): RoleGrant => ({
-            role: row.role,
-            district: row.district_code,
-            level: row.level as ScopeLevel,
-            scopePath: row.scope_path
-          }))
-        }))
-      )
+    const decoders = rowDecoders(registry.imports)
+    const run = <A, E>(request: CommandRequest<A, E> | QueryRequest<A, E>, actor: Actor) =>
+      runRequest(env, request, actor)
+    const importRows = <R>(request: ImportRequest<R>, actor: Actor, importOptions?: ImportOptions) =>
+      runImport(env, decoders, request, actor, importOptions)
 
     const kernel: Kernel = {
       plugins: registry.owners.map((p) => p.name),
       applied,
       locale: options.locale ?? "zh-CN",
-      run: runCommandOrQuery,
-      runImport,
-      exec: (request, actor) => toPromise(runCommandOrQuery(request, actor)),
-      import: (request, actor, importOptions) => toPromise(runImport(request, actor, importOptions)),
-      tick: (at) => toPromise(runTick(at)),
-      runTick,
-      events: { since: (options) => toPromise(since(options)) },
-      actorFor: (userId) => toPromise(actorFor(userId)),
+      run,
+      runImport: importRows,
+      exec: (request, actor) => toPromise(run(request, actor)),
+      import: (request, actor, importOptions) => toPromise(importRows(request, actor, importOptions)),
+      tick: (at) => toPromise(runTick(env, at)),
+      runTick: (at) => runTick(env, at),
+      events: { since: (options) => toPromise(since(env, options)) },
+      actorFor: (userId) => toPromise(actorFor(env, userId)),
       close: () => storage.close()
     }
     return kernel
