@@ -81,10 +81,18 @@ const openStorage = (): { storage: Storage; where: string } => {
 }
 
 const { storage, where } = openStorage()
-const kernel = await makeKernel({ storage, plugins: [visits], locale: lang })
 try {
-  const result = await run(kernel, { seed, scale })
-  print(result, { lang, where, applied: kernel.applied })
-} finally {
-  await kernel.close()
+  const kernel = await makeKernel({ storage, plugins: [visits], locale: lang })
+  try {
+    const result = await run(kernel, { seed, scale })
+    print(result, { lang, where, applied: kernel.applied })
+  } finally {
+    await kernel.close()
+  }
+} catch (error) {
+  // The kernel's errors are values with a code and a message in both languages.
+  const text = (error as { text?: Record<Lang, string> }).text
+  console.error(text ? `[${(error as { code: string }).code}] ${text[lang]}` : error)
+  await storage.close()
+  process.exitCode = 1
 }

@@ -103,6 +103,18 @@ export const postgresStorage = (options: PostgresOptions): Storage => {
     catalog: (tx) => readCatalog(tx, schema),
     afterMigrate: async (tx, roles) => {
       if (!citus) return
+      // Asked before the plan runs, so a server without Citus gets a reason instead of a missing catalogue.
+      const citusFunctions = await tx.db.executeQuery(
+        CompiledQuery.raw(
+          "SELECT 1 FROM pg_catalog.pg_proc WHERE proname = 'create_distributed_table' AND pg_catalog.pg_function_is_visible(oid)"
+        )
+      )
+      if (citusFunctions.rows.length === 0) {
+        throw new Error(
+          "citus: true, but this database has no Citus (CREATE EXTENSION citus) / " +
+            "已设置 citus: true，但此数据库未安装 Citus 扩展"
+        )
+      }
       for (const statement of distributionPlan(schema, roles)) await tx.db.executeQuery(CompiledQuery.raw(statement))
     },
     close: async () => {

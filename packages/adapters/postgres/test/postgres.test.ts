@@ -572,6 +572,18 @@ describe.each([...servers()])("$name", ({ url }) => {
     ])
   })
 
+  it("refuses to distribute on a server without Citus, saying so", async () => {
+    const storage = open({ citus: true })
+    await expect(
+      within(storage, "migrate", async (tx) => {
+        await createNotes(tx)
+        await storage.afterMigrate!(tx, [
+          { table: { name: "note", columns: [], primaryKey: [], uniqueKeys: [], foreignKeys: [] }, kind: "district" }
+        ])
+      })
+    ).rejects.toThrow(/no Citus/)
+  })
+
   it("does nothing after a migration without Citus", async () => {
     const storage = open()
     await within(storage, "migrate", async (tx) => {
