@@ -15,7 +15,8 @@ const readmes = [
   "README.md",
   "packages/core/README.md",
   "packages/adapters/sqlite/README.md",
-  "packages/adapters/postgres/README.md"
+  "packages/adapters/postgres/README.md",
+  "packages/cli/README.md"
 ]
 
 const blocks = (file: string) =>

@@ -6,8 +6,7 @@ import { mkdirSync, rmSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
-import { postgresStorage } from "@shequ/adapter-postgres"
-import { sqliteStorage } from "@shequ/adapter-sqlite"
+import { isPostgres, openStorage } from "@shequ/cli"
 import { makeKernel, type Storage } from "@shequ/core"
 import { print, type Lang } from "./print.js"
 import { run } from "./scenario.js"
@@ -65,22 +64,18 @@ if (!(scale > 0 && scale <= 100)) fail(`--scale must be a number above 0 and at 
 if (values.lang !== "zh-CN" && values.lang !== "en") fail(`--lang must be zh-CN or en, not ${values.lang}`)
 const lang = values.lang as Lang
 
-const openStorage = (): { storage: Storage; where: string } => {
-  const db = values.db
-  if (db && /^postgres(ql)?:\/\//.test(db)) {
-    return {
-      storage: postgresStorage({ connectionString: db, schema: values.schema, citus: values.citus }),
-      where: `PostgreSQL, schema ${values.schema}${values.citus ? " (Citus)" : ""}`
-    }
+const openLingdong = (): { storage: Storage; where: string } => {
+  if (values.db !== undefined && isPostgres(values.db)) {
+    return openStorage({ db: values.db, schema: values.schema, citus: values.citus })
   }
   if (values.citus) fail("--citus needs a PostgreSQL --db URL")
-  const file = db ?? join(dirname(fileURLToPath(import.meta.url)), "..", ".data", "lingdong.db")
+  const file = values.db ?? join(dirname(fileURLToPath(import.meta.url)), "..", ".data", "lingdong.db")
   if (!values.keep) for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true })
   mkdirSync(dirname(file), { recursive: true })
-  return { storage: sqliteStorage({ filename: file }), where: `SQLite, ${file}` }
+  return openStorage({ db: file })
 }
 
-const { storage, where } = openStorage()
+const { storage, where } = openLingdong()
 try {
   const kernel = await makeKernel({ storage, plugins: [visits], locale: lang })
   try {

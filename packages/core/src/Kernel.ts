@@ -29,7 +29,7 @@ import * as Policy from "./Policy.js"
 import type { Storage } from "./Storage.js"
 import { rowDecoders, runImport } from "./internal/imports.js"
 import { runTick } from "./internal/jobs.js"
-import { migrate } from "./internal/migrator.js"
+import { migrate, plan, type PlannedMigration } from "./internal/migrator.js"
 import { actorFor, since } from "./internal/reads.js"
 import { type AnyPlugin, register } from "./internal/registry.js"
 import { runRequest } from "./internal/requests.js"
@@ -201,3 +201,32 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
  * @since 0.1.0
  */
 export const makeKernel = (options: KernelOptions): Promise<Kernel> => toPromise(makeKernelEffect(options))
+
+/**
+ * The migrations a kernel with these plugins would apply to this storage, with
+ * their SQL, schema-qualified; nothing is applied. For hosts that forbid DDL at
+ * start-up: review the SQL, apply it with `shequ migrate`, start with
+ * `migrate: "verify"`.
+ *
+ * @example
+ * ```ts
+ * for (const m of await planMigrations({ storage, plugins: [visits] })) console.log(m.id, m.statements)
+ * ```
+ * @since 0.1.0
+ */
+export const planMigrations = (
+  options: Pick<KernelOptions, "storage" | "plugins">
+): Promise<ReadonlyArray<PlannedMigration>> =>
+  toPromise(
+    Effect.flatMap(register(Core, options.plugins ?? []), (registry) =>
+      Effect.tryPromise({
+        try: () => plan(options.storage, registry),
+        catch: (error) =>
+          error instanceof KernelConfigError
+            ? error
+            : storageError("plan migrations", error, options.storage.isRetryable(error))
+      })
+    )
+  )
+
+export type { PlannedMigration }

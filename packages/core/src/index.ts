@@ -14,8 +14,16 @@ export * as Policy from "./Policy.js"
 export * as Problems from "./Problems.js"
 export { Core, DistrictCode, ScopePath } from "./Core.js"
 export * from "./Errors.js"
-export { makeKernel, makeKernelEffect } from "./Kernel.js"
-export type { ImportOptions, ImportResult, Kernel, KernelOptions, RunError, TickReport } from "./Kernel.js"
+export { makeKernel, makeKernelEffect, planMigrations } from "./Kernel.js"
+export type {
+  ImportOptions,
+  ImportResult,
+  Kernel,
+  KernelOptions,
+  PlannedMigration,
+  RunError,
+  TickReport
+} from "./Kernel.js"
 export { command, definePlugin, importer, job, query, tablePrefix } from "./Plugin.js"
 export type {
   CommandDef,

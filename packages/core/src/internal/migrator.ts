@@ -99,6 +99,73 @@ const strayTables = (
     }))
 
 /**
+ * The migrations not yet in the ledger, in the order they apply. An applied
+ * migration whose checksum changed is refused: the database no longer matches
+ * what the code says it ran.
+ */
+const pendingOf = async (
+  storage: Storage,
+  tx: StorageTx,
+  registry: PluginRegistry,
+  hasLedger: boolean
+): Promise<ReadonlyArray<Pending>> => {
+  const rows = (
+    hasLedger ? await tx.db.selectFrom(LEDGER).select(["owner", "name", "checksum"]).execute() : []
+  ) as ReadonlyArray<{ owner: string; name: string; checksum: string }>
+  const applied = new Map(rows.map((r) => [`${r.owner}/${r.name}`, r.checksum]))
+  const changed: Array<string> = []
+  const pending: Array<Pending> = []
+  for (const owner of registry.owners) {
+    for (const migration of owner.spec.migrations ?? []) {
+      const id = `${owner.name}/${migration.name}`
+      const sum = checksum(migration, storage.dialect)
+      const was = applied.get(id)
+      if (was === undefined) pending.push({ owner: owner.name, migration, checksum: sum })
+      else if (was !== sum) changed.push(id)
+    }
+  }
+  if (changed.length > 0) {
+    throw fail(
+      CoreCode.MigrationChanged,
+      changed,
+      changed.map((id) => ({
+        "zh-CN": `已执行的迁移 ${id} 已被修改（校验和不同）；请新增迁移而非修改旧迁移`,
+        en: `Applied migration ${id} has changed (checksum differs); add a new migration instead`
+      }))
+    )
+  }
+  return pending
+}
+
+/**
+ * A pending migration and the SQL it would run here, schema-qualified: what
+ * `shequ migrate --dry-run` prints for a host that applies DDL itself.
+ */
+export interface PlannedMigration {
+  readonly id: string
+  readonly statements: ReadonlyArray<{ readonly sql: string; readonly parameters: ReadonlyArray<unknown> }>
+}
+
+/** The pending migrations and their SQL, read in a read-only transaction; nothing is applied. */
+export const plan = async (storage: Storage, registry: PluginRegistry): Promise<ReadonlyArray<PlannedMigration>> => {
+  const tx = await storage.begin("read")
+  try {
+    const hasLedger = (await storage.catalog(tx)).some((t) => t.name === LEDGER)
+    const pending = await pendingOf(storage, tx, registry, hasLedger)
+    const types = columnTypes(storage.dialect)
+    return pending.map(({ owner, migration }) => ({
+      id: `${owner}/${migration.name}`,
+      statements: migration.up({ db: tx.db, dialect: storage.dialect, types }).map((statement) => {
+        const compiled = compile(statement, tx.db)
+        return { sql: compiled.sql, parameters: compiled.parameters }
+      })
+    }))
+  } finally {
+    await tx.rollback()
+  }
+}
+
+/**
  * Applies what is pending, in one transaction under the migration lock: core's
  * migrations first, then each plugin's in requirement order. An applied
  * migration whose checksum changed, a table outside its owner's prefix, or a
@@ -110,35 +177,7 @@ export const migrate = async (storage: Storage, registry: PluginRegistry): Promi
     // A host that forbids DDL at start-up (`verify`) gets no ledger created behind its back.
     const hasLedger = (await storage.catalog(tx)).some((t) => t.name === LEDGER)
     if (!hasLedger && storage.migrate === "auto") await ensureLedger(tx)
-    const rows = (
-      hasLedger ? await tx.db.selectFrom(LEDGER).select(["owner", "name", "checksum"]).execute() : []
-    ) as ReadonlyArray<{
-      owner: string
-      name: string
-      checksum: string
-    }>
-    const applied = new Map(rows.map((r) => [`${r.owner}/${r.name}`, r.checksum]))
-    const changed: Array<string> = []
-    const pending: Array<Pending> = []
-    for (const owner of registry.owners) {
-      for (const migration of owner.spec.migrations ?? []) {
-        const id = `${owner.name}/${migration.name}`
-        const sum = checksum(migration, storage.dialect)
-        const was = applied.get(id)
-        if (was === undefined) pending.push({ owner: owner.name, migration, checksum: sum })
-        else if (was !== sum) changed.push(id)
-      }
-    }
-    if (changed.length > 0) {
-      throw fail(
-        CoreCode.MigrationChanged,
-        changed,
-        changed.map((id) => ({
-          "zh-CN": `已执行的迁移 ${id} 已被修改（校验和不同）；请新增迁移而非修改旧迁移`,
-          en: `Applied migration ${id} has changed (checksum differs); add a new migration instead`
-        }))
-      )
-    }
+    const pending = await pendingOf(storage, tx, registry, hasLedger)
     if (pending.length > 0 && storage.migrate === "verify") {
       throw fail(
         CoreCode.MigrationsPending,

@@ -14,7 +14,7 @@ import { Core } from "../Core.js"
 import * as Distribution from "../Distribution.js"
 import { EventCycle, Forbidden, HandlerFailed, InvalidInput, KernelConfigError } from "../Errors.js"
 import { isUuidV7 } from "../Ids.js"
-import { makeKernel, type Kernel } from "../Kernel.js"
+import { makeKernel, planMigrations, type Kernel } from "../Kernel.js"
 import type { Storage, StorageSpec, StorageTx } from "../Storage.js"
 import { audit, counter, echo, lawless } from "./counter.js"
 import { DISTRICT, GRID, run, setUp, type Task } from "./tasks.js"
@@ -214,6 +214,24 @@ export const conformance = (options: ConformanceOptions): void => {
         expect(ledger.map((r) => `${r.owner}/${r.name}`)).toEqual(["core/0001_kernel", "counter/0001_counter"])
         for (const row of ledger) expect(row.checksum).toMatch(/^[0-9a-f]{64}$/)
         await second.close()
+      })
+
+      it("the plan lists pending migrations and their SQL without applying them", async () => {
+        const { db } = await fresh()
+        const planned = async () => {
+          const storage = db.open()
+          try {
+            return await planMigrations({ storage, plugins: [counter] })
+          } finally {
+            await storage.close()
+          }
+        }
+        const before = await planned()
+        expect(before.map((m) => m.id)).toEqual(["core/0001_kernel", "counter/0001_counter"])
+        expect(before[0]!.statements.some((s) => /create table .*core_event/i.test(s.sql))).toBe(true)
+        expect(await tableNames(db)).toEqual([])
+        await (await makeKernel({ storage: db.open(), plugins: [counter] })).close()
+        expect(await planned()).toEqual([])
       })
 
       it("a plugin added to an existing database migrates alone", async () => {
