@@ -46,13 +46,23 @@ export const explain =
 const explanationOf = (ast: SchemaAST.AST): Explanation | undefined =>
   Option.getOrUndefined(SchemaAST.getAnnotation<Explanation>(ast, ExplanationId))
 
-const show = (value: unknown): string => {
-  if (value === undefined) return "undefined"
-  try {
-    const json = JSON.stringify(value)
-    return json.length > 60 ? `${json.slice(0, 57)}...` : json
-  } catch {
-    return String(value)
+// Problems go to logs and reports, and the input may be an ID or phone number (PIPL):
+// say what kind of value came, never the value itself.
+const kind = (value: unknown): Text => {
+  if (value === null) return { "zh-CN": "空值（null）", en: "null" }
+  if (value === undefined) return { "zh-CN": "未填写", en: "nothing" }
+  if (Array.isArray(value)) return { "zh-CN": "数组", en: "a list" }
+  switch (typeof value) {
+    case "string":
+      return value === "" ? { "zh-CN": "空字符串", en: "an empty text" } : { "zh-CN": "文本", en: "a text" }
+    case "number":
+      return { "zh-CN": "数字", en: "a number" }
+    case "boolean":
+      return { "zh-CN": "真假值", en: "a true/false value" }
+    case "object":
+      return { "zh-CN": "对象", en: "an object" }
+    default:
+      return { "zh-CN": typeof value, en: typeof value }
   }
 }
 
@@ -85,8 +95,8 @@ const collect = (issue: ParseResult.ParseIssue, path: ReadonlyArray<PropertyKey>
         const allowed = issue.ast.types.map((t) => JSON.stringify((t as SchemaAST.Literal).literal)).join(", ")
         out.push(
           problem(path, "NOT_ALLOWED", {
-            "zh-CN": `值 ${show(issue.actual)} 不在可选范围内：${allowed}`,
-            en: `${show(issue.actual)} is not one of: ${allowed}`
+            "zh-CN": `不在可选范围内，应为其一：${allowed}`,
+            en: `is not one of: ${allowed}`
           })
         )
         return
@@ -108,8 +118,8 @@ const collect = (issue: ParseResult.ParseIssue, path: ReadonlyArray<PropertyKey>
       const rule = SchemaAST.getDescriptionAnnotation(issue.ast).pipe(Option.getOrElse(() => String(issue.ast)))
       out.push(
         problem(path, "INVALID_VALUE", {
-          "zh-CN": `值 ${show(issue.actual)} 不符合规则：${rule}`,
-          en: `${show(issue.actual)} does not satisfy: ${rule}`
+          "zh-CN": `不符合规则：${rule}`,
+          en: `does not satisfy: ${rule}`
         })
       )
       return
@@ -141,8 +151,8 @@ const collect = (issue: ParseResult.ParseIssue, path: ReadonlyArray<PropertyKey>
       const expected = String(issue.ast)
       out.push(
         problem(path, "INVALID_TYPE", {
-          "zh-CN": `应为 ${expected}，实际为 ${show(issue.actual)}`,
-          en: `expected ${expected}, got ${show(issue.actual)}`
+          "zh-CN": `应为 ${expected}，实际为${kind(issue.actual)["zh-CN"]}`,
+          en: `expected ${expected}, got ${kind(issue.actual).en}`
         })
       )
       return

@@ -39,6 +39,17 @@ describe("every problem in an input is listed, with its path and both languages"
     expect(problems[4]!.en).toContain('"owner", "rented", "empty"')
   })
 
+  it("never repeats the value it refuses, which may be an ID or phone number", () => {
+    const problems = problemsOf({ district: "230503199001011234", members: 13812345678, occupancy: "13812345678" })
+    for (const p of problems) {
+      expect(p["zh-CN"]).not.toMatch(/230503199001011234|13812345678/)
+      expect(p.en).not.toMatch(/230503199001011234|13812345678/)
+    }
+    expect(problems.find((p) => p.path === "members")!.en).toBe(
+      "expected ReadonlyArray<{ readonly name: NonEmptyString; readonly age: Int & between(0, 130) }>, got a number"
+    )
+  })
+
   it("names a missing field and a value of the wrong type", () => {
     const problems = problemsOf({ members: "none", occupancy: "owner" })
     expect(problems.map((p) => `${p.path}:${p.code}`)).toEqual(["district:REQUIRED", "members:INVALID_TYPE"])

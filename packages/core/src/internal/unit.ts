@@ -167,15 +167,15 @@ const persist = (env: Env, transaction: Transaction, events: ReadonlyArray<Pendi
       // Districts in a fixed order, so two commands never wait on each other's counters crosswise.
       for (const district of [...byDistrict.keys()].sort()) {
         const list = byDistrict.get(district)!
-        await db
-          .insertInto("core_event_position")
-          .values({ district_code: district, position: 0 })
-          .onConflict((oc) => oc.column("district_code").doNothing())
-          .execute()
+        // One statement takes the row lock and the next positions: held until commit.
         const row = await db
-          .updateTable("core_event_position")
-          .set((eb) => ({ position: eb("position", "+", list.length) }))
-          .where("district_code", "=", district)
+          .insertInto("core_event_position")
+          .values({ district_code: district, position: list.length })
+          .onConflict((oc) =>
+            oc
+              .column("district_code")
+              .doUpdateSet((eb) => ({ position: eb("core_event_position.position", "+", eb.ref("excluded.position")) }))
+          )
           .returning("position")
           .executeTakeFirstOrThrow()
         const first = Number(row.position) - list.length + 1
