@@ -1,3 +1,7 @@
+import { Actor, type Kernel } from "@shequ/core"
+import { readings } from "./generator.js"
+import { bench } from "./plugin.js"
+
 /**
  * What the runner asks of an engine: a fresh, empty `bench_reading` table for
  * each trial, made by the plugin's own migration (so both paths write into the
@@ -66,4 +70,28 @@ export const toFingerprint = (row: Record<string, unknown>): Fingerprint => ({
   active: Number(row["active"]),
   firstVisit: new Date(row["first_visit"] as string | Date).toISOString(),
   lastVisit: new Date(row["last_visit"] as string | Date).toISOString()
+})
+
+/**
+ * The kernel path, the same on every engine: `kernel.import` of the generated
+ * rows into a kernel opened on a fresh table; `done` fingerprints and discards it.
+ */
+export const kernelTrial = (
+  kernel: Kernel,
+  rows: number,
+  options: HarnessOptions,
+  done: () => Promise<Fingerprint>
+): Trial => ({
+  run: async () => {
+    const result = await kernel.import(
+      bench.imports.readings({ district: options.district }, readings(rows, options.seed, options.district)),
+      Actor.system("bench")
+    )
+    if (result.rejected > 0) throw new Error(`the kernel rejected ${result.rejected} rows`)
+    return result.written
+  },
+  finish: async () => {
+    await kernel.close()
+    return done()
+  }
 })

