@@ -99,6 +99,19 @@ const kernelTables: Migration = {
   ]
 }
 
+// One row: the fingerprint of the key ID and phone numbers are sealed with (never the key).
+const keyTable: Migration = {
+  name: "0002_key",
+  up: ({ db, types }) => [
+    db.schema
+      .createTable("core_key")
+      .addColumn("fingerprint", "text", (c) => c.notNull().primaryKey())
+      .addColumn("key_id", "text", (c) => c.notNull())
+      .addColumn("cipher", "text", (c) => c.notNull())
+      .addColumn("stored_at", types.timestamp, (c) => c.notNull())
+  ]
+}
+
 const districtTarget = (district: string) => ({ district, scopePath: `${district}/` })
 
 const registerDistrict = command({
@@ -227,7 +240,8 @@ const districts = query({
 export const Core = definePlugin({
   name: "core",
   version: "0.1.0",
-  migrations: [kernelTables],
+  migrations: [kernelTables, keyTable],
+  referenceTables: ["core_key"],
   commands: { registerDistrict, grantRole, revokeRole },
   queries: { districts },
   policies: {

@@ -9,6 +9,7 @@
 import { Context, Effect } from "effect"
 import type { Kysely } from "kysely"
 import { CoreCode, StorageError } from "./Errors.js"
+import type { NewEvent } from "./Events.js"
 import type { BulkInsert, Capabilities, Dialect, StorageTx } from "./Storage.js"
 
 /**
@@ -21,6 +22,8 @@ export interface Transaction {
   readonly dialect: Dialect
   readonly capabilities: Capabilities
   readonly isRetryable: (error: unknown) => boolean
+  /** Audit records the connection itself asks for after a read (a resident reached by temporary access). */
+  readonly audit?: () => ReadonlyArray<NewEvent>
 }
 
 /** @since 0.1.0 */

@@ -27,11 +27,15 @@ import * as Ids from "./Ids.js"
 import type { CommandRequest, ImportRequest, QueryRequest } from "./Plugin.js"
 import * as Policy from "./Policy.js"
 import type { Storage } from "./Storage.js"
+import { Registry } from "./registry/Registry.js"
+import * as Secrets from "./registry/Secrets.js"
+import { checkKey } from "./internal/keys.js"
 import { rowDecoders, runImport } from "./internal/imports.js"
 import { runTick } from "./internal/jobs.js"
 import { migrate, plan, type PlannedMigration } from "./internal/migrator.js"
 import { actorFor, since } from "./internal/reads.js"
-import { type AnyPlugin, register } from "./internal/registry.js"
+import { type AnyPlugin, type PluginRegistry, register } from "./internal/registry.js"
+import type { FilteredTable } from "./Scope.js"
 import { runRequest } from "./internal/requests.js"
 import type { Env } from "./internal/unit.js"
 
@@ -49,6 +53,15 @@ export interface KernelOptions {
   readonly locale?: Locale
   /** Replaces the UUIDv7 generator, for tests that want predictable ids. */
   readonly ids?: { readonly next: () => string }
+  /**
+   * The key ID and phone numbers are hashed and encrypted with. Its fingerprint
+   * is stored at first start and any other key is refused; a key given with the
+   * stored one among `previousKeys` rotates it (every stored hash is re-made).
+   * Without it, everything runs except what stores or looks up those numbers.
+   */
+  readonly secrets?: Secrets.SecretsOptions
+  /** Who may do what, replacing the modules' defaults per action or permission (`registry.unmask`). */
+  readonly policies?: Readonly<Record<string, ReadonlyArray<string>>>
 }
 
 /**
@@ -124,6 +137,26 @@ export interface Kernel {
 }
 
 /**
+ * Why a kernel did not start: a configuration the kernel refuses, the engine, or
+ * the key (malformed, not the database's, or unable to open what is stored).
+ *
+ * @since 0.2.0
+ */
+export type KernelStartError =
+  KernelConfigError | StorageError | Secrets.KeyInvalid | Secrets.KeyMismatch | Secrets.UnknownKey | Secrets.Tampered
+
+/** Core's modules, in the order they migrate and run. */
+const coreModules: ReadonlyArray<AnyPlugin> = [Core, Registry]
+
+const filteredTables = (registry: PluginRegistry): ReadonlyMap<string, FilteredTable> =>
+  new Map(
+    [...registry.scopedTables].map(([table, scoped]) => [
+      table,
+      scoped.by === "resident" ? { residentColumn: scoped.column } : {}
+    ])
+  )
+
+/**
  * Runs an Effect and settles a Promise with its value or with the failure value
  * itself (never a FiberFailure), so hosts can use `instanceof` and `code`.
  */
@@ -150,10 +183,18 @@ const toPromise = <A, E>(effect: Effect.Effect<A, E>): Promise<A> =>
  * ```
  * @since 0.1.0
  */
-export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, KernelConfigError | StorageError> =>
+export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, KernelStartError> =>
   Effect.gen(function* () {
     const { storage } = options
-    const registry = yield* register(Core, options.plugins ?? [])
+    const keyOptions = options.secrets
+    const secrets =
+      keyOptions === undefined
+        ? undefined
+        : yield* Effect.try({
+            try: () => Secrets.make(keyOptions),
+            catch: (error) => (error instanceof Secrets.KeyInvalid ? error : Effect.die(error)) as Secrets.KeyInvalid
+          })
+    const registry = yield* register(coreModules, options.plugins ?? [], options.policies)
     const applied = yield* Effect.tryPromise({
       try: () => migrate(storage, registry),
       catch: (error) =>
@@ -164,8 +205,11 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
       registry,
       policy: Policy.make(registry.rules),
       calendar: Calendar.make(options.calendar ?? { years: [] }),
-      ids: options.ids ?? { next: Ids.uuidv7 }
+      ids: options.ids ?? { next: Ids.uuidv7 },
+      secrets,
+      filtered: filteredTables(registry)
     }
+    if (secrets !== undefined) yield* checkKey(env, secrets)
 
     const decoders = rowDecoders(registry.imports)
     const run = <A, E>(request: CommandRequest<A, E> | QueryRequest<A, E>, actor: Actor) =>
@@ -218,7 +262,7 @@ export const planMigrations = (
   options: Pick<KernelOptions, "storage" | "plugins">
 ): Promise<ReadonlyArray<PlannedMigration>> =>
   toPromise(
-    Effect.flatMap(register(Core, options.plugins ?? []), (registry) =>
+    Effect.flatMap(register(coreModules, options.plugins ?? []), (registry) =>
       Effect.tryPromise({
         try: () => plan(options.storage, registry),
         catch: (error) =>

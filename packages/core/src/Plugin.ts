@@ -15,21 +15,25 @@ import type { Text } from "./Errors.js"
 import type { Events, PendingEvent } from "./Events.js"
 import type { Ids } from "./Ids.js"
 import type { Migration } from "./Migration.js"
-import type { Target } from "./Policy.js"
+import type { Policy, Target } from "./Policy.js"
+import type { ScopedTable } from "./Scope.js"
 
 /**
  * The services a command, handler, job or import runs with.
  *
  * @since 0.1.0
  */
-export type Services = Db | Events | CurrentActor | Calendar | Ids
+export type Services = Db | Events | CurrentActor | Calendar | Ids | Policy
 
 /**
- * The services a query runs with: a read-only snapshot, no events.
+ * The services a query runs with: a read-only snapshot, its reads of scoped
+ * tables limited to the actor's scope. The events it appends are audit records
+ * (an unmasked number, a restricted tag), written when the read has succeeded;
+ * the result is returned only once they are.
  *
  * @since 0.1.0
  */
-export type QueryServices = Db | CurrentActor | Calendar | Ids
+export type QueryServices = Db | Events | CurrentActor | Calendar | Ids | Policy
 
 /**
  * A command: validate -> load -> authorise -> run, all in one transaction.
@@ -128,8 +132,19 @@ export interface PluginSpec<
   readonly on?: Readonly<Record<string, Handler<any>>>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly jobs?: Readonly<Record<string, JobDef<any>>>
+  /**
+   * Tables whose rows belong to a resident, household, dwelling, building or
+   * grid: the kernel keeps their `scope_path` in step and filters every query's
+   * reads of them by the actor's scope.
+   */
+  readonly scopedTables?: Readonly<Record<string, ScopedTable>>
   /** Per command, query or import name: the roles that may run it. */
   readonly policies?: Readonly<Record<string, ReadonlyArray<string>>>
+  /**
+   * Per permission beyond running an action (`unmask`: see whole ID numbers):
+   * the roles that hold it. Checked with `Policy.permits`.
+   */
+  readonly permissions?: Readonly<Record<string, ReadonlyArray<string>>>
   /** zh-CN and en labels for the plugin's event types, enums and errors. */
   readonly labels?: Readonly<Record<string, Text>>
 }
@@ -213,7 +228,13 @@ export interface Plugin<
  *
  * @since 0.1.0
  */
-export const command = <I, A, E, L = void>(def: CommandDef<I, A, E, L>): CommandDef<I, A, E, L> => def
+export const command = <I, A, EL = never, ER = never, L = void>(def: {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly input: Schema.Schema<I, any, never>
+  readonly load?: (input: I) => Effect.Effect<L, EL, Services>
+  readonly target: (input: I, loaded: L) => Target
+  readonly run: (input: I, loaded: L) => Effect.Effect<A, ER, Services>
+}): CommandDef<I, A, EL | ER, L> => def
 
 /** Defines a query with its types inferred. @since 0.1.0 */
 export const query = <I, A, E>(def: QueryDef<I, A, E>): QueryDef<I, A, E> => def

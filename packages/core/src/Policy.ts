@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Context, Effect } from "effect"
-import { type Actor, covers, CurrentActor } from "./Actor.js"
+import { type Actor, covers, CurrentActor, type RoleGrant } from "./Actor.js"
 import { CoreCode, Forbidden } from "./Errors.js"
 
 /**
@@ -17,7 +17,11 @@ import { CoreCode, Forbidden } from "./Errors.js"
  */
 export interface Target {
   readonly district: string
-  readonly scopePath: string
+  /**
+   * Absent for a query that reads across the district: any grant in the
+   * district lets it run, and the scope filter limits the rows it sees.
+   */
+  readonly scopePath?: string
 }
 
 /**
@@ -35,6 +39,8 @@ export type Rules = ReadonlyMap<string, ReadonlyArray<string>>
  */
 export interface PolicyService {
   readonly allows: (actor: Actor, action: string, target: Target) => boolean
+  /** The actor's grants that hold a role allowed `action` (the scopes a query's reads are limited to). */
+  readonly grantsFor: (actor: Actor, action: string) => ReadonlyArray<RoleGrant>
 }
 
 /** @since 0.1.0 */
@@ -46,19 +52,22 @@ export class Policy extends Context.Tag("@shequ/core/Policy")<Policy, PolicyServ
  *
  * @since 0.1.0
  */
-export const make = (rules: Rules): PolicyService => ({
-  allows: (actor, action, target) => {
-    if (actor.kind === "system") return true
+export const make = (rules: Rules): PolicyService => {
+  const grantsFor = (actor: Actor, action: string): ReadonlyArray<RoleGrant> => {
     const roles = rules.get(action)
-    if (roles === undefined) return false
-    return actor.roles.some(
-      (grant) =>
-        grant.district === target.district &&
-        (roles.includes("*") || roles.includes(grant.role)) &&
-        covers(grant, target.scopePath)
-    )
+    if (roles === undefined) return []
+    return actor.roles.filter((grant) => roles.includes("*") || roles.includes(grant.role))
   }
-})
+  return {
+    allows: (actor, action, target) =>
+      actor.kind === "system" ||
+      grantsFor(actor, action).some(
+        (grant) =>
+          grant.district === target.district && (target.scopePath === undefined || covers(grant, target.scopePath))
+      ),
+    grantsFor
+  }
+}
 
 /**
  * Fails with {@link Forbidden} unless the current actor may run `action` on
@@ -75,8 +84,22 @@ export const authorize = (action: string, target: Target): Effect.Effect<void, F
         code: CoreCode.Forbidden,
         action,
         actor: actor.id,
-        scopePath: target.scopePath,
+        scopePath: target.scopePath ?? `${target.district}/`,
         rule: `policies.${action}`
       })
     }
+  })
+
+/**
+ * Whether the current actor holds `permission` (`<module>.<permission>`, as a
+ * module's `permissions` name it) over `target`. Never fails: the caller decides
+ * what a missing permission means (a masked number, a hidden tag).
+ *
+ * @since 0.2.0
+ */
+export const permits = (permission: string, target: Target): Effect.Effect<boolean, never, Policy | CurrentActor> =>
+  Effect.gen(function* () {
+    const policy = yield* Policy
+    const actor = yield* CurrentActor
+    return policy.allows(actor, permission, target)
   })

@@ -5,6 +5,7 @@
  */
 export * as Actor from "./Actor.js"
 export * as Calendar from "./Calendar.js"
+export * as Csv from "./registry/Csv.js"
 export * as Db from "./Db.js"
 export * as Distribution from "./Distribution.js"
 export * as Events from "./Events.js"
@@ -14,7 +15,12 @@ export * as Mask from "./registry/Mask.js"
 export * as Migration from "./Migration.js"
 export * as Policy from "./Policy.js"
 export * as Problems from "./Problems.js"
+export * as Scope from "./Scope.js"
 export * as Secrets from "./registry/Secrets.js"
+export * as Vocabulary from "./registry/Vocabulary.js"
+export { Registry } from "./registry/Registry.js"
+export { KeyRequired, RegistryRefused } from "./registry/Refused.js"
+export type { PopulationRow, ResidentRecord, RosterEntry } from "./registry/Queries.js"
 export { Core, DistrictCode, ScopePath } from "./Core.js"
 export * from "./Errors.js"
 export { makeKernel, makeKernelEffect, planMigrations } from "./Kernel.js"
@@ -23,6 +29,7 @@ export type {
   ImportResult,
   Kernel,
   KernelOptions,
+  KernelStartError,
   PlannedMigration,
   RunError,
   TickReport

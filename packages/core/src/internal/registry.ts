@@ -3,6 +3,7 @@ import { corePrefixes } from "../Core.js"
 import { CoreCode, KernelConfigError, type Text } from "../Errors.js"
 import type { CommandDef, Handler, ImportDef, JobDef, Plugin, PluginSpec, QueryDef } from "../Plugin.js"
 import { tablePrefix } from "../Plugin.js"
+import type { ScopedTable } from "../Scope.js"
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the kernel holds plugins of every shape */
 export type AnyPlugin = Plugin<string, any, any, any>
@@ -39,6 +40,8 @@ export interface PluginRegistry {
   readonly jobs: ReadonlyArray<Registered<JobDef<any>>>
   readonly rules: ReadonlyMap<string, ReadonlyArray<string>>
   readonly referenceTables: ReadonlySet<string>
+  /** Scoped tables, by name, with their owner. */
+  readonly scopedTables: ReadonlyMap<string, ScopedTable & { readonly owner: string }>
   /** Table-name prefixes by owner. */
   readonly prefixes: ReadonlyMap<string, ReadonlyArray<string>>
 }
@@ -95,7 +98,8 @@ const order = (plugins: ReadonlyArray<AnyPlugin>): Effect.Effect<ReadonlyArray<A
 }
 
 const validateShape = (
-  plugins: ReadonlyArray<AnyPlugin>
+  plugins: ReadonlyArray<AnyPlugin>,
+  coreModules: ReadonlySet<string>
 ): ReadonlyArray<{ subject: string; text: Text; code: KernelConfigError["code"] }> => {
   const out: Array<{ subject: string; text: Text; code: KernelConfigError["code"] }> = []
   const seen = new Set<string>()
@@ -110,7 +114,7 @@ const validateShape = (
       })
     }
     seen.add(name)
-    if (!PLUGIN_NAME.test(name) || (name !== "core" && reserved.has(tablePrefix(name).slice(0, -1)))) {
+    if (!PLUGIN_NAME.test(name) || (!coreModules.has(name) && reserved.has(tablePrefix(name).slice(0, -1)))) {
       out.push({
         subject: name,
         code: CoreCode.PluginInvalid,
@@ -138,7 +142,7 @@ const validateShape = (
       })
     }
     for (const key of Object.keys(spec.policies ?? {})) {
-      if (!actions.includes(key)) {
+      if (!actions.includes(key) && !(key in (spec.permissions ?? {}))) {
         out.push({
           subject: `${name}.${key}`,
           code: CoreCode.PluginInvalid,
@@ -168,11 +172,12 @@ const validateShape = (
 
 /** Checks and orders the plugins and collects what they define. */
 export const register = (
-  core: AnyPlugin,
-  plugins: ReadonlyArray<AnyPlugin>
+  core: ReadonlyArray<AnyPlugin>,
+  plugins: ReadonlyArray<AnyPlugin>,
+  policies: Readonly<Record<string, ReadonlyArray<string>>> = {}
 ): Effect.Effect<PluginRegistry, KernelConfigError> =>
   Effect.gen(function* () {
-    const shape = validateShape([core, ...plugins])
+    const shape = validateShape([...core, ...plugins], new Set(core.map((m) => m.name)))
     if (shape.length > 0) {
       return yield* configError(
         shape[0]!.code,
@@ -180,7 +185,7 @@ export const register = (
         shape.map((s) => s.text)
       )
     }
-    const owners = [core, ...(yield* order(plugins))]
+    const owners = [...core, ...(yield* order(plugins))]
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const commands = new Map<string, Registered<CommandDef<any, any, any, any>>>()
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -192,6 +197,7 @@ export const register = (
     const jobs: Array<Registered<JobDef<any>>> = []
     const rules = new Map<string, ReadonlyArray<string>>()
     const referenceTables = new Set<string>()
+    const scopedTables = new Map<string, ScopedTable & { readonly owner: string }>()
     const prefixes = new Map<string, ReadonlyArray<string>>()
     for (const owner of owners) {
       const { name, spec } = owner
@@ -207,9 +213,15 @@ export const register = (
       }
       for (const [key, def] of Object.entries(spec.jobs ?? {}))
         jobs.push({ owner: name, action: `${name}.${key}`, def })
-      for (const [key, roles] of Object.entries(spec.policies ?? {})) rules.set(`${name}.${key}`, roles)
+      for (const [key, roles] of Object.entries({ ...spec.permissions, ...spec.policies })) {
+        rules.set(`${name}.${key}`, roles)
+      }
+      for (const [table, scoped] of Object.entries(spec.scopedTables ?? {}))
+        scopedTables.set(table, { ...scoped, owner: name })
       for (const table of spec.referenceTables ?? []) referenceTables.add(table)
       prefixes.set(name, name === "core" ? corePrefixes : [tablePrefix(name)])
     }
-    return { owners, commands, queries, imports, handlers, jobs, rules, referenceTables, prefixes }
+    // The host has the last word on who may do what.
+    for (const [action, roles] of Object.entries(policies)) rules.set(action, roles)
+    return { owners, commands, queries, imports, handlers, jobs, rules, referenceTables, scopedTables, prefixes }
   })

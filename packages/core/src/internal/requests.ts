@@ -1,4 +1,8 @@
-import { Effect, Schema } from "effect"
+import { Clock, Effect, Schema } from "effect"
+import * as Db from "../Db.js"
+import type { Transaction } from "../Db.js"
+import type { StorageError } from "../Errors.js"
+import * as Scope from "../Scope.js"
 import type { Actor } from "../Actor.js"
 import { CoreCode, type Forbidden, InvalidInput, UnknownCommand } from "../Errors.js"
 import type { CommandRequest, QueryRequest } from "../Plugin.js"
@@ -23,6 +27,57 @@ export const decode = <I>(
 
 export const unknown = (name: string) => new UnknownCommand({ code: CoreCode.UnknownCommand, name })
 
+/**
+ * The transaction a query runs with: its reads of scoped tables limited to the
+ * grants that allow this query and to the residents the actor holds temporary
+ * access to. A query that reads through temporary access leaves an audit event.
+ */
+const scoped = (
+  env: Env,
+  transaction: Transaction,
+  actor: Actor,
+  action: string
+): Effect.Effect<Transaction, StorageError> =>
+  Effect.gen(function* () {
+    const now = new Date(yield* Clock.currentTimeMillis)
+    const temporary = yield* Effect.provideService(
+      Db.use((db) =>
+        db
+          .selectFrom("registry_temporary_access")
+          .select(["district_code", "person_id"])
+          .where("user_id", "=", actor.id)
+          .where("expires_at", ">", now)
+          .where("revoked_at", "is", null)
+          .execute()
+      ),
+      Db.Db,
+      transaction
+    )
+    const grants = env.policy.grantsFor(actor, action)
+    const filter = Scope.filter(env.filtered, {
+      grants: grants.map((g) => ({ district: g.district, scopePath: g.scopePath })),
+      residents: temporary.map((t) => ({ district: String(t.district_code), id: String(t.person_id) }))
+    })
+    const tx = transaction.tx
+    return {
+      ...transaction,
+      tx: {
+        db: tx.db.withPlugin(filter.plugin),
+        bulkInsert: (request) => tx.bulkInsert(request),
+        commit: () => tx.commit(),
+        rollback: () => tx.rollback()
+      },
+      audit: () =>
+        filter.usedTemporaryAccess()
+          ? [...new Set(temporary.map((t) => String(t.district_code)))].map((district) => ({
+              type: "registry.temporary-access-read",
+              district,
+              payload: { query: action, residents: temporary.map((t) => String(t.person_id)) }
+            }))
+          : []
+    }
+  })
+
 /** Runs a command (validate, load, authorise, run, in one unit of work) or a query (in a read snapshot). */
 export const runRequest = <A, E>(
   env: Env,
@@ -40,7 +95,9 @@ export const runRequest = <A, E>(
         Effect.zipRight(
           Policy.authorize(request.action, def.target(input)),
           def.run(input) as Effect.Effect<A, E, never>
-        )
+        ),
+        request.action,
+        actor.kind === "system" ? undefined : (transaction) => scoped(env, transaction, actor, request.action)
       )
     )
   }

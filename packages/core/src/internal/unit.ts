@@ -9,6 +9,8 @@ import { Ids } from "../Ids.js"
 import type { Services } from "../Plugin.js"
 import { Policy, type PolicyService } from "../Policy.js"
 import type { Storage, TxMode } from "../Storage.js"
+import { Secrets, type SecretsService } from "../registry/Secrets.js"
+import type { FilteredTable } from "../Scope.js"
 import type { PluginRegistry } from "./registry.js"
 
 /** What every unit of work is built from, resolved once when the kernel is made. */
@@ -18,6 +20,10 @@ export interface Env {
   readonly policy: PolicyService
   readonly calendar: CalendarService
   readonly ids: { readonly next: () => string }
+  /** The host's key, when it gave one: without it nothing that stores an ID or phone number can run. */
+  readonly secrets: SecretsService | undefined
+  /** The scoped tables a query's reads are filtered on. */
+  readonly filtered: ReadonlyMap<string, FilteredTable>
 }
 
 const begin = (env: Env, mode: TxMode) =>
@@ -107,9 +113,9 @@ const provideServices = <A, E>(
   transaction: Transaction,
   actor: Actor,
   events: EventsService,
-  effect: Effect.Effect<A, E, Services | Policy>
-): Effect.Effect<A, E> =>
-  effect.pipe(
+  effect: Effect.Effect<A, E, Services>
+): Effect.Effect<A, E> => {
+  const provided = effect.pipe(
     Effect.provideService(Db, transaction),
     Effect.provideService(Events, events),
     Effect.provideService(CurrentActor, actor),
@@ -117,6 +123,9 @@ const provideServices = <A, E>(
     Effect.provideService(Ids, env.ids),
     Effect.provideService(Policy, env.policy)
   )
+  // Secrets is read with `Effect.serviceOption`, so a kernel without a key still runs everything else.
+  return env.secrets === undefined ? provided : Effect.provideService(provided, Secrets, env.secrets)
+}
 
 const dispatch = (env: Env, transaction: Transaction, log: EventLog): Effect.Effect<void, HandlerFailed | EventCycle> =>
   Effect.gen(function* () {
@@ -214,7 +223,7 @@ export const unitOfWork = <A, E>(
   env: Env,
   actor: Actor,
   cause: string,
-  body: Effect.Effect<A, E, Services | Policy>
+  body: Effect.Effect<A, E, Services>
 ): Effect.Effect<A, E | StorageError | HandlerFailed | EventCycle> =>
   inTransaction(env, "write", (transaction) =>
     Effect.gen(function* () {
@@ -226,15 +235,52 @@ export const unitOfWork = <A, E>(
     })
   )
 
-/** A read-only snapshot with the query services. */
+/**
+ * A read-only snapshot with the query services. The events the read appends are
+ * audit records: they are written in a unit of work of their own once the read
+ * has succeeded, and the result is returned only when they are.
+ */
 export const readOnly = <A, E>(
   env: Env,
   actor: Actor,
-  body: Effect.Effect<A, E, Services | Policy>
-): Effect.Effect<A, E | StorageError> =>
-  inTransaction(env, "read", (transaction) => {
-    const refuse: EventsService = {
-      append: () => Effect.dieMessage("A query cannot append events")
+  body: Effect.Effect<A, E, Services>,
+  cause = "query",
+  scope?: (transaction: Transaction) => Effect.Effect<Transaction, StorageError>
+): Effect.Effect<A, E | StorageError | HandlerFailed | EventCycle> =>
+  Effect.gen(function* () {
+    const audit: Array<NewEvent> = []
+    const collect: EventsService = {
+      append: (event) =>
+        Effect.map(Clock.currentTimeMillis, (now) => {
+          audit.push(event)
+          return {
+            id: "",
+            district: event.district,
+            type: event.type,
+            scopePath: event.scopePath ?? null,
+            subject: event.subject ?? null,
+            payload: event.payload ?? {},
+            actor: actor.id,
+            cause,
+            correlation: "",
+            occurredAt: new Date(now)
+          }
+        })
     }
-    return provideServices(env, transaction, actor, refuse, body)
+    const result = yield* inTransaction(env, "read", (transaction) =>
+      Effect.flatMap(scope === undefined ? Effect.succeed(transaction) : scope(transaction), (scoped) =>
+        Effect.tap(provideServices(env, scoped, actor, collect, body), () => {
+          audit.push(...(scoped.audit?.() ?? []))
+        })
+      )
+    )
+    if (audit.length > 0) {
+      yield* unitOfWork(
+        env,
+        actor,
+        cause,
+        Effect.forEach(audit, (event) => Effect.flatMap(Events, (events) => events.append(event)), { discard: true })
+      )
+    }
+    return result
   })

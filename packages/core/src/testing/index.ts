@@ -17,6 +17,7 @@ import { isUuidV7 } from "../Ids.js"
 import { makeKernel, planMigrations, type Kernel } from "../Kernel.js"
 import type { Storage, StorageSpec, StorageTx } from "../Storage.js"
 import { audit, counter, echo, lawless } from "./counter.js"
+import { registryTests } from "./registry.js"
 import { DISTRICT, GRID, run, setUp, type Task } from "./tasks.js"
 
 /**
@@ -55,6 +56,16 @@ export interface ConformanceOptions {
 }
 
 const system = Actor.system("conformance")
+/** The migrations of core's modules, in the order they run. */
+const CORE_MIGRATIONS = [
+  "core/0001_kernel",
+  "core/0002_key",
+  "registry/0001_places",
+  "registry/0002_people",
+  "registry/0003_tags",
+  "registry/0004_staff",
+  "registry/0005_import_staging"
+]
 const OTHER_GRID = "230503/230503001/230503001001/230503001001-02/"
 
 const gridWorker = (grid: string): Actor.Actor => ({
@@ -204,14 +215,16 @@ export const conformance = (options: ConformanceOptions): void => {
       it("a new database gets each migration once, with the SHA-256 of its SQL, and a second start applies nothing", async () => {
         const { db } = await fresh()
         const first = await makeKernel({ storage: db.open(), plugins: [counter] })
-        expect(first.applied).toEqual(["core/0001_kernel", "counter/0001_counter"])
+        expect(first.applied).toEqual([...CORE_MIGRATIONS, "counter/0001_counter"])
         await first.close()
         const second = await makeKernel({ storage: db.open(), plugins: [counter] })
         expect(second.applied).toEqual([])
         const ledger = await reading(db, (tx) =>
           tx.db.selectFrom("shequ_migration").selectAll().orderBy("owner").execute()
         )
-        expect(ledger.map((r) => `${r.owner}/${r.name}`)).toEqual(["core/0001_kernel", "counter/0001_counter"])
+        expect(ledger.map((r) => `${r.owner}/${r.name}`).sort()).toEqual(
+          [...CORE_MIGRATIONS, "counter/0001_counter"].sort()
+        )
         for (const row of ledger) expect(row.checksum).toMatch(/^[0-9a-f]{64}$/)
         await second.close()
       })
@@ -227,7 +240,7 @@ export const conformance = (options: ConformanceOptions): void => {
           }
         }
         const before = await planned()
-        expect(before.map((m) => m.id)).toEqual(["core/0001_kernel", "counter/0001_counter"])
+        expect(before.map((m) => m.id)).toEqual([...CORE_MIGRATIONS, "counter/0001_counter"])
         expect(before[0]!.statements.some((s) => /create table .*core_event/i.test(s.sql))).toBe(true)
         expect(await tableNames(db)).toEqual([])
         await (await makeKernel({ storage: db.open(), plugins: [counter] })).close()
@@ -239,7 +252,7 @@ export const conformance = (options: ConformanceOptions): void => {
         await (await makeKernel({ storage: db.open(), plugins: [counter] })).close()
         const later = await makeKernel({ storage: db.open(), plugins: [audit, counter] })
         expect(later.applied).toEqual(["audit/0001_audit"])
-        expect(later.plugins).toEqual(["core", "counter", "audit"])
+        expect(later.plugins).toEqual(["core", "registry", "counter", "audit"])
         await later.close()
       })
 
@@ -267,7 +280,7 @@ export const conformance = (options: ConformanceOptions): void => {
         const { db } = await fresh()
         const error = await refusal(db, [counter], "verify")
         expect((error as KernelConfigError).code).toBe("CORE.MIGRATIONS_PENDING")
-        expect((error as KernelConfigError).subjects).toEqual(["core/0001_kernel", "counter/0001_counter"])
+        expect((error as KernelConfigError).subjects).toEqual([...CORE_MIGRATIONS, "counter/0001_counter"])
         expect(await tableNames(db)).toEqual([])
         await (await makeKernel({ storage: db.open(), plugins: [counter] })).close()
         const verified = await makeKernel({ storage: db.open({ migrate: "verify" }), plugins: [counter] })
@@ -287,7 +300,7 @@ export const conformance = (options: ConformanceOptions): void => {
               })
             )
         expect((results as ReadonlyArray<ReadonlyArray<string>>).filter((a) => a.length > 0)).toEqual([
-          ["core/0001_kernel", "counter/0001_counter"]
+          [...CORE_MIGRATIONS, "counter/0001_counter"]
         ])
         expect(await tableNames(db)).toContain("counter_counter")
       })
@@ -326,6 +339,18 @@ export const conformance = (options: ConformanceOptions): void => {
         const duplicate = await refusal(db, [clash])
         expect((duplicate as KernelConfigError).code).toBe("CORE.DUPLICATE_NAME")
         expect((duplicate as KernelConfigError).subjects).toEqual(["counter.increment"])
+      })
+    })
+
+    describe("registry", () => {
+      registryTests(async () => {
+        const entry = await fresh()
+        return {
+          open: () => entry.db.open(),
+          track: (kernel: Kernel) => {
+            entry.kernel = kernel
+          }
+        }
       })
     })
 
@@ -636,7 +661,7 @@ export const conformance = (options: ConformanceOptions): void => {
         const storage = entry.db.open()
         const tx = await storage.begin("read")
         const tables = await storage.catalog(tx)
-        const roles = Distribution.roles(tables, new Set(["counter_kind"]), new Set(["shequ_migration"]))
+        const roles = Distribution.roles(tables, new Set(["counter_kind", "core_key"]), new Set(["shequ_migration"]))
         expect(Distribution.check(roles)).toEqual([])
         const district = roles.filter((r) => r.kind === "district").map((r) => r.table)
         expect(district.map((t) => t.name).sort()).toEqual([
@@ -649,7 +674,24 @@ export const conformance = (options: ConformanceOptions): void => {
           "counter_reading",
           "counter_sweep",
           "counter_tally",
-          "registry_district"
+          "registry_building",
+          "registry_building_grid",
+          "registry_community",
+          "registry_compound",
+          "registry_district",
+          "registry_dwelling",
+          "registry_grid",
+          "registry_grid_staff",
+          "registry_household",
+          "registry_household_tag",
+          "registry_import_row",
+          "registry_person",
+          "registry_residence",
+          "registry_resident_tag",
+          "registry_restricted_tag",
+          "registry_staff_duty",
+          "registry_street",
+          "registry_temporary_access"
         ])
         for (const table of district) {
           expect(table.primaryKey[0], table.name).toBe("district_code")
