@@ -187,13 +187,7 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
   Effect.gen(function* () {
     const { storage } = options
     const keyOptions = options.secrets
-    const secrets =
-      keyOptions === undefined
-        ? undefined
-        : yield* Effect.try({
-            try: () => Secrets.make(keyOptions),
-            catch: (error) => (error instanceof Secrets.KeyInvalid ? error : Effect.die(error)) as Secrets.KeyInvalid
-          })
+    const secrets = keyOptions === undefined ? undefined : yield* Secrets.makeEffect(keyOptions)
     const registry = yield* register(coreModules, options.plugins ?? [], options.policies)
     const applied = yield* Effect.tryPromise({
       try: () => migrate(storage, registry),

@@ -16,14 +16,17 @@ const REHASH_PAGE = 1000
  */
 const rehash = (secrets: Secrets.SecretsService) =>
   Effect.gen(function* () {
-    let after = ""
+    // Keyset pagination on the primary key: each page is one index range, however many rows there are.
+    let after: { district: string; id: string } | undefined
     for (;;) {
       const page = yield* Db.use((db) =>
         db
           .selectFrom("registry_person")
           .select(["district_code", "id", "document_type", "document_cipher", "phone_cipher"])
           .where((eb) => eb.or([eb("document_cipher", "is not", null), eb("phone_cipher", "is not", null)]))
-          .where((eb) => eb(eb.fn("concat", [eb.ref("district_code"), eb.ref("id")]), ">", after))
+          .$if(after !== undefined, (q) =>
+            q.where((eb) => eb(eb.refTuple("district_code", "id"), ">", eb.tuple(after!.district, after!.id)))
+          )
           .orderBy("district_code")
           .orderBy("id")
           .limit(REHASH_PAGE)
@@ -48,7 +51,7 @@ const rehash = (secrets: Secrets.SecretsService) =>
         )
       }
       const last = page[page.length - 1]!
-      after = `${String(last.district_code)}${String(last.id)}`
+      after = { district: String(last.district_code), id: String(last.id) }
     }
   })
 

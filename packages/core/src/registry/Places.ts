@@ -11,7 +11,7 @@ import { scopePath } from "../Actor.js"
 import { now } from "../Calendar.js"
 import { DistrictCode } from "../Core.js"
 import * as Db from "../Db.js"
-import { CoreCode, NotFound } from "../Errors.js"
+import { CoreCode, NotFound, type Text } from "../Errors.js"
 import * as Events from "../Events.js"
 import * as Ids from "../Ids.js"
 import { command } from "../Plugin.js"
@@ -142,13 +142,10 @@ export const nextCode = (
     }
   )
 
-const taken = (what: string, value: string) =>
+const taken = (what: Text, value: string) =>
   refused(
     "REGISTRY.PLACE_TAKEN",
-    {
-      "zh-CN": `${what}已存在：${value}`,
-      en: `There is already a ${what === "街道" ? "street" : what === "社区" ? "community" : what === "网格" ? "grid" : what === "小区" ? "compound" : "building"} ${value}`
-    },
+    { "zh-CN": `${what["zh-CN"]}已存在：${value}`, en: `There is already a ${what.en} ${value}` },
     value
   )
 
@@ -168,7 +165,7 @@ export const registerStreet = command({
           .where((eb) => eb.or([eb("code", "=", code), eb("name", "=", input.name)]))
           .executeTakeFirst()
       )
-      if (clash !== undefined) return yield* taken("街道", input.name)
+      if (clash !== undefined) return yield* taken({ "zh-CN": "街道", en: "street" }, input.name)
       const id = yield* Ids.next
       const path = scopePath(input.district, code)
       yield* Db.use((db) =>
@@ -208,7 +205,7 @@ export const registerCommunity = command({
           .where((eb) => eb.or([eb("code", "=", code), eb("name", "=", input.name)]))
           .executeTakeFirst()
       )
-      if (clash !== undefined) return yield* taken("社区", input.name)
+      if (clash !== undefined) return yield* taken({ "zh-CN": "社区", en: "community" }, input.name)
       const id = yield* Ids.next
       const path = `${street.scope_path}${code}/`
       yield* Db.use((db) =>
@@ -242,7 +239,7 @@ export const createGrid = (district: string, community: PlaceRow, name: string, 
         )
         .executeTakeFirst()
     )
-    if (clash !== undefined) return yield* taken("网格", `${community.name} ${name}`)
+    if (clash !== undefined) return yield* taken({ "zh-CN": "网格", en: "grid" }, `${community.name} ${name}`)
     const id = yield* Ids.next
     const path = `${community.scope_path}${gridCode}/`
     yield* Db.use((db) =>
@@ -346,7 +343,7 @@ export const createBuilding = (
         .where("name", "=", name)
         .executeTakeFirst()
     )
-    if (clash !== undefined) return yield* taken("楼栋", name)
+    if (clash !== undefined) return yield* taken({ "zh-CN": "楼栋", en: "building" }, name)
     const id = yield* Ids.next
     yield* Db.use((db) =>
       db

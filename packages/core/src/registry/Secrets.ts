@@ -489,16 +489,21 @@ export const make = (options: SecretsOptions): SecretsService => {
  * @since 0.1.0
  */
 export const layer = (options: SecretsOptions): Layer.Layer<Secrets, KeyInvalid> =>
-  Layer.effect(
-    Secrets,
-    Effect.suspend(() => {
-      try {
-        return Effect.succeed(make(options))
-      } catch (error) {
-        return error instanceof KeyInvalid ? Effect.fail(error) : Effect.die(error)
-      }
-    })
-  )
+  Layer.effect(Secrets, makeEffect(options))
+
+/**
+ * {@link make} as an Effect that fails with {@link KeyInvalid} instead of throwing.
+ *
+ * @since 0.2.0
+ */
+export const makeEffect = (options: SecretsOptions): Effect.Effect<SecretsService, KeyInvalid> =>
+  Effect.suspend(() => {
+    try {
+      return Effect.succeed(make(options))
+    } catch (error) {
+      return error instanceof KeyInvalid ? Effect.fail(error) : Effect.die(error)
+    }
+  })
 
 /**
  * What the stored fingerprint says about the key given at start.

@@ -5,7 +5,7 @@
  * look-ups and duplicates) and a ciphertext (for display to those allowed).
  */
 import type { CreateTableBuilder } from "kysely"
-import type { ColumnTypes, Migration } from "../Migration.js"
+import type { ColumnTypes, Migration, MigrationContext, Statement } from "../Migration.js"
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Table = CreateTableBuilder<any, any>
@@ -205,59 +205,42 @@ export const people: Migration = {
   ]
 }
 
+// Resident and household tags are the same record, set on a different subject.
+const tagTable = (
+  db: MigrationContext["db"],
+  types: ColumnTypes,
+  table: string,
+  column: string,
+  subject: string
+): ReadonlyArray<Statement> => [
+  parent(
+    districtKeyed(db.schema.createTable(table), types)
+      .addColumn(column, types.id, (c) => c.notNull())
+      .addColumn("tag", "text", (c) => c.notNull())
+      .addColumn("started_on", types.date, (c) => c.notNull())
+      .addColumn("ended_on", types.date)
+      .addColumn("set_by", "text", (c) => c.notNull())
+      .addColumn("ended_by", "text")
+      .addColumn("batch_id", types.id)
+      .addColumn("scope_path", types.scopePath, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${table}_pk`, ["district_code", "id"]),
+    `${table}_${column.replace(/_id$/, "")}_fk`,
+    column,
+    subject
+  ),
+  db.schema
+    .createIndex(`${table}_${column.replace(/_id$/, "")}_idx`)
+    .on(table)
+    .columns(["district_code", column, "tag"]),
+  db.schema.createIndex(`${table}_scope_idx`).on(table).columns(["district_code", "scope_path"]),
+  db.schema.createIndex(`${table}_batch_idx`).on(table).columns(["district_code", "batch_id"])
+]
+
 export const tags: Migration = {
   name: "0003_tags",
   up: ({ db, types }) => [
-    parent(
-      districtKeyed(db.schema.createTable("registry_resident_tag"), types)
-        .addColumn("person_id", types.id, (c) => c.notNull())
-        .addColumn("tag", "text", (c) => c.notNull())
-        .addColumn("started_on", types.date, (c) => c.notNull())
-        .addColumn("ended_on", types.date)
-        .addColumn("set_by", "text", (c) => c.notNull())
-        .addColumn("ended_by", "text")
-        .addColumn("batch_id", types.id)
-        .addColumn("scope_path", types.scopePath, (c) => c.notNull())
-        .addPrimaryKeyConstraint("registry_resident_tag_pk", ["district_code", "id"]),
-      "registry_resident_tag_person_fk",
-      "person_id",
-      "registry_person"
-    ),
-    db.schema
-      .createIndex("registry_resident_tag_person_idx")
-      .on("registry_resident_tag")
-      .columns(["district_code", "person_id", "tag"]),
-    db.schema
-      .createIndex("registry_resident_tag_scope_idx")
-      .on("registry_resident_tag")
-      .columns(["district_code", "scope_path"]),
-    db.schema
-      .createIndex("registry_resident_tag_batch_idx")
-      .on("registry_resident_tag")
-      .columns(["district_code", "batch_id"]),
-    parent(
-      districtKeyed(db.schema.createTable("registry_household_tag"), types)
-        .addColumn("household_id", types.id, (c) => c.notNull())
-        .addColumn("tag", "text", (c) => c.notNull())
-        .addColumn("started_on", types.date, (c) => c.notNull())
-        .addColumn("ended_on", types.date)
-        .addColumn("set_by", "text", (c) => c.notNull())
-        .addColumn("ended_by", "text")
-        .addColumn("batch_id", types.id)
-        .addColumn("scope_path", types.scopePath, (c) => c.notNull())
-        .addPrimaryKeyConstraint("registry_household_tag_pk", ["district_code", "id"]),
-      "registry_household_tag_household_fk",
-      "household_id",
-      "registry_household"
-    ),
-    db.schema
-      .createIndex("registry_household_tag_household_idx")
-      .on("registry_household_tag")
-      .columns(["district_code", "household_id", "tag"]),
-    db.schema
-      .createIndex("registry_household_tag_scope_idx")
-      .on("registry_household_tag")
-      .columns(["district_code", "scope_path"]),
+    ...tagTable(db, types, "registry_resident_tag", "person_id", "registry_person"),
+    ...tagTable(db, types, "registry_household_tag", "household_id", "registry_household"),
     // Tags a district restricts besides those restricted everywhere (community correction).
     db.schema
       .createTable("registry_restricted_tag")
