@@ -2,12 +2,12 @@
  * `pnpm lingdong`: the Lingdong scenario on an embedded SQLite file, or on
  * PostgreSQL with `--db postgres://…`.
  */
-import { mkdirSync, rmSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { isPostgres, openStorage } from "@shequ/cli"
-import { makeKernel, type Storage } from "@shequ/core"
+import { makeKernel, Secrets, type Storage } from "@shequ/core"
 import { print, type Lang } from "./print.js"
 import { run } from "./scenario.js"
 import { visits } from "./visits.js"
@@ -19,7 +19,9 @@ const usage = `pnpm lingdong [options]
   --schema <name>   the PostgreSQL schema (default lingdong)
   --citus           distribute the tables on a Citus cluster after migrating
   --seed <n>        the random seed (default 2020)
-  --scale <x>       1 is the case's 214 grids; 0.1 a tenth of them (default 1)
+  --scale <x>       1 is the case's district (214 grids, 59,000 residents); 0.1 a tenth (default 1)
+  --key-file <file> the key ID and phone numbers are sealed with (default next to the
+                    SQLite file; made on first use)
   --lang <zh-CN|en> the language of the report (default zh-CN)
   --keep            keep an existing SQLite file instead of starting anew
   -h, --help        this text`
@@ -48,6 +50,7 @@ const options = {
   scale: { type: "string", default: "1" },
   lang: { type: "string", default: "zh-CN" },
   keep: { type: "boolean", default: false },
+  "key-file": { type: "string" },
   help: { type: "boolean", short: "h", default: false }
 } as const
 
@@ -60,7 +63,7 @@ if (values.help) {
 const seed = Number(values.seed)
 const scale = Number(values.scale)
 if (!Number.isInteger(seed)) fail(`--seed must be a whole number, not ${values.seed}`)
-if (!(scale > 0 && scale <= 100)) fail(`--scale must be a number above 0 and at most 100, not ${values.scale}`)
+if (!(scale > 0 && scale <= 1)) fail(`--scale must be a number above 0 and at most 1, not ${values.scale}`)
 if (values.lang !== "zh-CN" && values.lang !== "en") fail(`--lang must be zh-CN or en, not ${values.lang}`)
 const lang = values.lang as Lang
 
@@ -75,9 +78,19 @@ const openLingdong = (): { storage: Storage; where: string } => {
   return openStorage({ db: file })
 }
 
+/** The key in `--key-file`, or in the example's own file, made with a fresh key the first time. */
+const keyOf = (): string => {
+  const file = values["key-file"] ?? join(dirname(fileURLToPath(import.meta.url)), "..", ".data", "lingdong.key")
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileSync(file, `${Secrets.generateKey()}\n`, { mode: 0o600 })
+  }
+  return readFileSync(file, "utf8").trim()
+}
+
 const { storage, where } = openLingdong()
 try {
-  const kernel = await makeKernel({ storage, plugins: [visits], locale: lang })
+  const kernel = await makeKernel({ storage, plugins: [visits], locale: lang, secrets: { key: keyOf() } })
   try {
     const result = await run(kernel, { seed, scale })
     print(result, { lang, where, applied: kernel.applied })

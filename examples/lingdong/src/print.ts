@@ -8,6 +8,32 @@ export type Lang = "zh-CN" | "en"
 const words = {
   "zh-CN": {
     title: "岭东区社区治理演示",
+    baseData: "底数：生成、导入与重新划片",
+    stage: "阶段",
+    seconds: "秒",
+    rows: "行数",
+    stages: {
+      generate: "生成两份表格",
+      register: "登记街道、社区、网格",
+      places: "导入楼栋",
+      residents: "导入居民",
+      redistrict: "重新划片"
+    },
+    imported: "导入",
+    residentsWord: "居民",
+    householdsWord: "户",
+    dwellingsWord: "套房屋",
+    planWord: "划片方案",
+    newGrids: "新建网格",
+    movedBuildings: "调整楼栋",
+    before: "划片前",
+    after: "划片后",
+    street: "街道",
+    outside: "户数超出范围的网格",
+    gridCount: "网格数",
+    largest: "最大网格",
+    followed: "跟踪一位居民",
+    gridOn: "所在网格",
     storage: "存储",
     migrations: "本次迁移",
     none: "无",
@@ -32,6 +58,32 @@ const words = {
   },
   en: {
     title: "Lingdong District community governance demo",
+    baseData: "the base record: generated, imported, re-districted",
+    stage: "stage",
+    seconds: "seconds",
+    rows: "rows",
+    stages: {
+      generate: "generate both files",
+      register: "register streets, communities, grids",
+      places: "import buildings",
+      residents: "import residents",
+      redistrict: "re-district"
+    },
+    imported: "imported",
+    residentsWord: "residents",
+    householdsWord: "households",
+    dwellingsWord: "dwellings",
+    planWord: "plan",
+    newGrids: "new grids",
+    movedBuildings: "buildings moved",
+    before: "before the plan",
+    after: "after the plan",
+    street: "street",
+    outside: "grids outside the household range",
+    gridCount: "grids",
+    largest: "largest",
+    followed: "one resident followed",
+    gridOn: "grid",
     storage: "storage",
     migrations: "migrations applied",
     none: "none",
@@ -81,6 +133,50 @@ export const print = (
   out.push(`${w.title}`, "")
   out.push(`${w.storage}: ${context.where}`)
   out.push(`${w.migrations}: ${context.applied.length > 0 ? context.applied.join(", ") : w.none}`)
+  const base = result.baseData
+  out.push(`${w.baseData}:`)
+  out.push(
+    table([
+      [w.stage, w.seconds, w.rows],
+      ...base.stages.map((s) => [w.stages[s.name], s.seconds.toFixed(2), s.rows ?? ""])
+    ])
+  )
+  const n = base.imported
+  out.push(
+    `${w.imported}: ${n["residents"] ?? 0} ${w.residentsWord}, ${n["households"] ?? 0} ${w.householdsWord}, ` +
+      `${n["dwellings"] ?? 0} ${w.dwellingsWord}`,
+    `${w.planWord}: ${w.newGrids} ${base.plan.gridsCreated}, ${w.movedBuildings} ${base.plan.buildingsMoved}`,
+    ""
+  )
+  for (const [label, snapshot] of [
+    [w.before, base.before],
+    [w.after, base.after]
+  ] as const) {
+    out.push(
+      `${label}: ${w.gridCount} ${snapshot.grids}, ${w.largest} ${snapshot.largest.name} ${snapshot.largest.code} ` +
+        `(${snapshot.largest.households} ${w.householdsWord}), ${w.outside} ${snapshot.outsideRange.length}`
+    )
+    out.push(
+      table([
+        [w.street, w.householdsWord, w.residentsWord],
+        ...snapshot.streets.map((r) => [r.name, r.households, r.residents])
+      ])
+    )
+    out.push(
+      table([
+        [w.outside, w.householdsWord],
+        ...snapshot.outsideRange.slice(0, 5).map((g) => [`${g.name} ${g.code}`, g.households])
+      ]),
+      ""
+    )
+  }
+  if (base.followed) {
+    out.push(
+      `${w.followed}: ${base.followed.resident}  ${w.before} ${w.gridOn} ${base.followed.before} → ` +
+        `${w.after} ${w.gridOn} ${base.followed.after}`,
+      ""
+    )
+  }
   out.push(
     `${w.grids}: ${result.grids.length}   ${w.visits}: ${result.visits}   ` +
       `${(result.visits / result.seconds).toFixed(0)} ${w.perSecond}`,

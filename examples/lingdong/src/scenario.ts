@@ -4,23 +4,21 @@
  * refusals a real console meets (a worker outside their grid, a form filled in
  * wrong). Returns what happened, for the printer and for the tests.
  */
-import { Actor, Core, type DomainEvent, type Kernel } from "@shequ/core"
+import { Actor, Core, type DomainEvent, type Kernel, Registry } from "@shequ/core"
 import { Effect, Random } from "effect"
+import { type BaseDataResult, loadBaseData } from "./baseData.js"
 import { visits } from "./visits.js"
 
 /** Lingdong District, Shuangyashan (GB/T 2260). */
 export const LINGDONG = "230503"
 
-/** The case's figures at scale 1. */
-const GRIDS = 214
-const COMMUNITIES = 11
-const STREETS = 6
 const VISITS_PER_GRID = 20
 const COMPOUNDS = ["博爱", "惠民", "东湖"] as const
 const PURPOSES = ["base-data", "elderly-check", "service-request"] as const
 
 export interface ScenarioOptions {
   readonly seed: number
+  /** 1 is the case's district (214 grids, about 59,000 residents); 0.1 a tenth of it. */
   readonly scale: number
 }
 
@@ -31,6 +29,7 @@ export interface Grid {
 }
 
 export interface ScenarioResult {
+  readonly baseData: BaseDataResult
   readonly grids: ReadonlyArray<Grid>
   readonly visits: number
   readonly seconds: number
@@ -47,19 +46,6 @@ export interface ScenarioResult {
   readonly lastEvents: ReadonlyArray<DomainEvent>
 }
 
-/** Streets, communities and grids of the district tree, with their scope paths. */
-export const layout = (scale: number): ReadonlyArray<Grid> => {
-  const grids = Math.max(1, Math.round(GRIDS * scale))
-  const communities = Math.min(COMMUNITIES, grids)
-  return Array.from({ length: grids }, (_, g) => {
-    const c = g % communities
-    const street = `${LINGDONG}${String((c % STREETS) + 1).padStart(3, "0")}`
-    const community = `${street}${String(c + 1).padStart(3, "0")}`
-    const code = `${community}${String(Math.floor(g / communities) + 1).padStart(3, "0")}`
-    return { code, scopePath: Actor.scopePath(LINGDONG, street, community, code), worker: `gw-${code}` }
-  })
-}
-
 const system = Actor.system("lingdong")
 
 const failureOf = (promise: Promise<unknown>) =>
@@ -72,8 +58,6 @@ const failureOf = (promise: Promise<unknown>) =>
 export const run = async (kernel: Kernel, options: ScenarioOptions): Promise<ScenarioResult> => {
   const rng = Random.make(options.seed)
   const draw = (max: number) => Effect.runSync(rng.nextIntBetween(0, max))
-  const grids = layout(options.scale)
-
   await kernel.exec(Core.commands.registerDistrict({ code: LINGDONG, name: "岭东区" }), system)
   await kernel.exec(
     Core.commands.grantRole({
@@ -85,6 +69,11 @@ export const run = async (kernel: Kernel, options: ScenarioOptions): Promise<Sce
     }),
     system
   )
+  const baseData = await loadBaseData(kernel, options)
+  // The grids as the registry has them after re-districting, each with its grid worker.
+  const grids: ReadonlyArray<Grid> = (
+    await kernel.exec(Registry.queries.population({ district: LINGDONG, by: "grid" }), system)
+  ).map((row) => ({ code: row.code, scopePath: row.scopePath, worker: `gw-${row.code}` }))
   for (const grid of grids) {
     const granted = await kernel.actorFor(grid.worker)
     if (granted.roles.length > 0) continue
@@ -176,5 +165,5 @@ export const run = async (kernel: Kernel, options: ScenarioOptions): Promise<Sce
     lastEvents = [...lastEvents, ...page].slice(-5)
   }
 
-  return { grids, visits: recorded, seconds, refusals, byCommunity, recent, eventCounts, lastEvents }
+  return { baseData, grids, visits: recorded, seconds, refusals, byCommunity, recent, eventCounts, lastEvents }
 }

@@ -1,26 +1,34 @@
 import { sqliteStorage } from "@shequ/adapter-sqlite"
 import { Forbidden, InvalidInput, makeKernel } from "@shequ/core"
 import { describe, expect, it } from "vitest"
-import { layout, run } from "../src/scenario.js"
+import { run } from "../src/scenario.js"
 import { visits } from "../src/visits.js"
 
-describe("the Lingdong scenario", () => {
-  it("lays out the case's 214 grids over 11 communities, each grid its own scope", () => {
-    const grids = layout(1)
-    expect(grids).toHaveLength(214)
-    expect(new Set(grids.map((g) => g.scopePath.slice(0, 30))).size).toBe(11)
-    expect(new Set(grids.map((g) => g.scopePath)).size).toBe(214)
-    for (const grid of grids)
-      expect(grid.scopePath.startsWith(`230503/${grid.code.slice(0, 9)}/${grid.code.slice(0, 12)}/`)).toBe(true)
-  })
+const KEY = "f".repeat(64)
 
-  it("records every grid worker's visits and refuses a worker outside their grid and a form filled in wrong", async () => {
-    const kernel = await makeKernel({ storage: sqliteStorage({ filename: ":memory:" }), plugins: [visits] })
-    const result = await run(kernel, { seed: 7, scale: 0.05 })
-    await kernel.close()
-    expect(result.grids).toHaveLength(11)
-    expect(result.visits).toBe(11 * 20)
-    expect(result.byCommunity.reduce((n, c) => n + c.visits, 0)).toBe(220)
+const kernel = () =>
+  makeKernel({ storage: sqliteStorage({ filename: ":memory:" }), plugins: [visits], secrets: { key: KEY } })
+
+describe("the Lingdong scenario", () => {
+  it("imports the base record, re-districts the three compounds, and gives every grid worker their visits", async () => {
+    const k = await kernel()
+    const result = await run(k, { seed: 7, scale: 0.05 })
+    await k.close()
+    const { baseData } = result
+    expect(baseData.stages.map((s) => s.name)).toEqual(["generate", "register", "places", "residents", "redistrict"])
+    // Counts come from the registry: the imported residents are all counted, before and after the plan.
+    const residents = (snapshot: typeof baseData.before) => snapshot.streets.reduce((n, s) => n + s.residents, 0)
+    expect(residents(baseData.before)).toBe(baseData.imported["residents"])
+    expect(residents(baseData.after)).toBe(baseData.imported["residents"])
+    // The compounds sat in a few crowded grids; the plan gives them grids of their own.
+    expect(baseData.after.largest.households).toBeLessThan(baseData.before.largest.households)
+    expect(baseData.after.grids).toBe(baseData.before.grids + baseData.plan.gridsCreated)
+    expect(baseData.followed).toBeDefined()
+    expect(baseData.followed!.before).not.toBe(baseData.followed!.after)
+
+    expect(result.grids).toHaveLength(baseData.after.grids)
+    expect(result.visits).toBe(result.grids.length * 20)
+    expect(result.byCommunity.reduce((n, c) => n + c.visits, 0)).toBe(result.visits)
     expect(result.refusals.map((r) => r.error)).toEqual([expect.any(Forbidden), expect.any(InvalidInput)])
     expect((result.refusals[1]!.error as InvalidInput).problems.map((p) => p.path)).toEqual([
       "district",
@@ -28,15 +36,16 @@ describe("the Lingdong scenario", () => {
       "purpose",
       "visitedAt"
     ])
-    expect(result.eventCounts.get("visits.recorded")).toBe(220)
-    expect(result.eventCounts.get("core.role-granted")).toBe(12)
+    expect(result.eventCounts.get("visits.recorded")).toBe(result.visits)
+    expect(result.eventCounts.get("registry.residents-imported")).toBe(1)
+    expect(result.eventCounts.get("registry.plan-applied")).toBe(1)
   })
 
   it("gives the same visits for the same seed", async () => {
     const households = async () => {
-      const kernel = await makeKernel({ storage: sqliteStorage({ filename: ":memory:" }), plugins: [visits] })
-      const result = await run(kernel, { seed: 2020, scale: 0.01 })
-      await kernel.close()
+      const k = await kernel()
+      const result = await run(k, { seed: 2020, scale: 0.01 })
+      await k.close()
       return result.recent.map((r) => `${r.household} ${r.purpose} ${r.visitedAt.toISOString()}`)
     }
     const first = await households()

@@ -42,13 +42,13 @@ describe("the shequ command", () => {
 
   it("refuses a time it cannot read, in the language asked for", async () => {
     const result = await shequ("tick", "--db", database(), "--at", "next Tuesday", "--lang", "zh-CN")
-    expect(result.code).toBe(1)
+    expect(result.code).toBe(2)
     expect(result.stderr).toContain("无法识别的时间：next Tuesday")
   })
 
   it("refuses a plugin module that exports no plugin, before touching the database", async () => {
     const result = await shequ("migrate", "--db", database(), "--plugin", "node:path", "--lang", "en")
-    expect(result.code).toBe(1)
+    expect(result.code).toBe(2)
     expect(result.stderr).toContain("module node:path exports no plugin")
   })
 

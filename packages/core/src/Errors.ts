@@ -31,7 +31,11 @@ export const Problem = Schema.Struct({
   path: Schema.String,
   code: Schema.String,
   "zh-CN": Schema.String,
-  en: Schema.String
+  en: Schema.String,
+  /** In a bulk import, the row's line in its file (the header is line 1), or its 1-based position among rows given as values. */
+  row: Schema.optional(Schema.Number),
+  /** In a bulk import, the column the problem is in. */
+  column: Schema.optional(Schema.String)
 })
 
 /** @since 0.1.0 */
@@ -79,7 +83,13 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
 }) {
   /** Both languages, one line per problem. */
   get text(): Text {
-    const lines = (locale: Locale) => this.problems.map((p) => `${p.path || "(input)"}: ${p[locale]}`).join("; ")
+    const where = (p: Problem, locale: Locale) =>
+      p.row === undefined
+        ? p.path || "(input)"
+        : locale === "en"
+          ? `line ${p.row}${p.column ? ` ${p.column}` : ""}`
+          : `第 ${p.row} 行${p.column ? ` ${p.column}` : ""}`
+    const lines = (locale: Locale) => this.problems.map((p) => `${where(p, locale)}: ${p[locale]}`).join("; ")
     return {
       "zh-CN": `命令 ${this.command} 的输入有 ${this.problems.length} 处错误：${lines("zh-CN")}`,
       en: `${this.problems.length} problem(s) in the input of ${this.command}: ${lines("en")}`

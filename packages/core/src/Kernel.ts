@@ -73,6 +73,8 @@ export interface ImportResult {
   readonly written: number
   readonly rejected: number
   readonly problems: ReadonlyArray<Problem>
+  /** What a staged import wrote, by kind (`residents`, `households`, a tag's code…). */
+  readonly counts?: Readonly<Record<string, number>>
 }
 
 /**
@@ -83,6 +85,8 @@ export interface ImportResult {
 export interface ImportOptions {
   /** Write the good rows and report the bad ones, instead of writing nothing when any row is bad. */
   readonly goodRowsOnly?: boolean
+  /** Check every row, and every rule across rows, then roll back: the result says what an import would write. */
+  readonly dryRun?: boolean
 }
 
 /**
@@ -117,11 +121,15 @@ export interface Kernel {
   /** Runs a command or query as `actor`: the Effect face. */
   run<A, E>(request: CommandRequest<A, E> | QueryRequest<A, E>, actor: Actor): Effect.Effect<A, E | RunError>
   /** Imports rows as `actor`: the Effect face. */
-  runImport<R>(request: ImportRequest<R>, actor: Actor, options?: ImportOptions): Effect.Effect<ImportResult, RunError>
+  runImport<R, E>(
+    request: ImportRequest<R, E>,
+    actor: Actor,
+    options?: ImportOptions
+  ): Effect.Effect<ImportResult, E | RunError>
   /** Runs a command or query as `actor`; rejects with the tagged error value itself. */
   exec<A, E>(request: CommandRequest<A, E> | QueryRequest<A, E>, actor: Actor): Promise<A>
   /** Imports rows as `actor`; rejects with the tagged error value itself. */
-  import<R>(request: ImportRequest<R>, actor: Actor, options?: ImportOptions): Promise<ImportResult>
+  import<R, E>(request: ImportRequest<R, E>, actor: Actor, options?: ImportOptions): Promise<ImportResult>
   /** Runs every job for every district for time `at`, once: a second tick for the same `at` does nothing. */
   tick(at: Date): Promise<TickReport>
   /** The Effect face of `tick`. */
@@ -208,7 +216,7 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
     const decoders = rowDecoders(registry.imports)
     const run = <A, E>(request: CommandRequest<A, E> | QueryRequest<A, E>, actor: Actor) =>
       runRequest(env, request, actor)
-    const importRows = <R>(request: ImportRequest<R>, actor: Actor, importOptions?: ImportOptions) =>
+    const importRows = <R, E>(request: ImportRequest<R, E>, actor: Actor, importOptions?: ImportOptions) =>
       runImport(env, decoders, request, actor, importOptions)
 
     const kernel: Kernel = {

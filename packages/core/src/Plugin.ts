@@ -11,7 +11,7 @@ import type { Effect, Schema } from "effect"
 import type { CurrentActor } from "./Actor.js"
 import type { Calendar } from "./Calendar.js"
 import type { Db } from "./Db.js"
-import type { Text } from "./Errors.js"
+import type { Problem, Text } from "./Errors.js"
 import type { Events, PendingEvent } from "./Events.js"
 import type { Ids } from "./Ids.js"
 import type { Migration } from "./Migration.js"
@@ -64,13 +64,78 @@ export interface QueryDef<I, A, E> {
 }
 
 /**
- * A bulk import: rows streamed in, each validated against `row`, written through
- * the engine's fast path, announced by one batch event. Nothing is written when
- * any row is bad, unless the caller asks for the good rows only.
+ * A row as an import takes it: its values, or a record read from a file with
+ * the line it starts on (what `Csv.readCsv` yields), so problems name that line.
+ *
+ * @since 0.2.0
+ */
+export type ImportRow<R> = R | { readonly line: number; readonly values: Readonly<Record<string, unknown>> }
+
+/**
+ * A problem with one row of an import, before the kernel knows the row's line:
+ * the column it is in, its code and both reasons.
+ *
+ * @since 0.2.0
+ */
+export interface RowProblem extends Text {
+  readonly column: string
+  readonly code: string
+}
+
+/**
+ * What `toRow` returns for a row it refuses: every problem of the row.
+ *
+ * @since 0.2.0
+ */
+export interface RowRefused {
+  readonly _tag: "RowRefused"
+  readonly problems: ReadonlyArray<RowProblem>
+}
+
+/** Refuses a row in `toRow`, with every problem it has. @since 0.2.0 */
+export const refuseRow = (problems: ReadonlyArray<RowProblem>): RowRefused => ({ _tag: "RowRefused", problems })
+
+/**
+ * The batch an import's `check` and `settle` work on: its id (the `batch_id`
+ * of its staged rows), the meta, and what `prepare` loaded.
+ *
+ * @since 0.2.0
+ */
+export interface ImportBatch<M, C> {
+  readonly id: string
+  readonly meta: M
+  readonly context: C
+  /** The caller asked for the good rows only: a row that cannot stand without a refused one is refused too. */
+  readonly goodRowsOnly: boolean
+}
+
+/**
+ * What `settle` wrote: how many rows, counts by kind for the caller's report,
+ * and what the batch event carries besides them.
+ *
+ * @since 0.2.0
+ */
+export interface Settled {
+  readonly written: number
+  readonly counts?: Readonly<Record<string, number>>
+  readonly payload?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * A bulk import: rows streamed in, each validated against `row` and turned into
+ * a row of `table` by `toRow`, written through the engine's fast path, announced
+ * by one batch event. Nothing is written when any row is bad, unless the caller
+ * asks for the good rows only.
+ *
+ * An import whose rows become more than one table's, or whose rules span rows
+ * (one head per household, the same number twice), stages them: `table` is then
+ * a staging table keyed by `(district_code, batch_id, line)`, `check` finds the
+ * bad rows across the batch in SQL and marks them, and `settle` moves the rest
+ * into the module's tables set-wise, all in the import's one transaction.
  *
  * @since 0.1.0
  */
-export interface ImportDef<M, R> {
+export interface ImportDef<M, R, C = void, E = never> {
   /** What the whole batch is about (its district, and anything the rows share). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly meta: Schema.Schema<M, any, never>
@@ -79,8 +144,17 @@ export interface ImportDef<M, R> {
   readonly target: (meta: M) => Target
   readonly table: string
   readonly columns: ReadonlyArray<string>
-  /** One row's values in `columns` order. May draw ids: it runs inside the transaction. */
-  readonly toRow: (row: R, meta: M, id: string) => ReadonlyArray<unknown>
+  /** Loads what `toRow` needs (keys, look-up maps), once per batch, inside the transaction. */
+  readonly prepare?: (meta: M, batch: string) => Effect.Effect<C, E, Services>
+  /**
+   * One row's values in `columns` order, or the row's problems. Runs inside the
+   * transaction; `id` is a fresh id for the row, `line` its line in the file.
+   */
+  readonly toRow: (row: R, meta: M, id: string, context: C, line: number) => ReadonlyArray<unknown> | RowRefused
+  /** Rules across the staged rows: returns the problems of the rows it refuses, each with its `row` and `column`. */
+  readonly check?: (batch: ImportBatch<M, C>) => Effect.Effect<ReadonlyArray<Problem>, E, Services>
+  /** Moves the staged rows that passed into the module's tables, and clears the batch from the staging table. */
+  readonly settle?: (batch: ImportBatch<M, C>) => Effect.Effect<Settled, E, Services>
   /** The batch event's type; its payload carries the row count and the batch's first and last ids. */
   readonly event: string
 }
@@ -116,7 +190,7 @@ export interface PluginSpec<
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   Q extends Record<string, QueryDef<any, any, any>>,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  B extends Record<string, ImportDef<any, any>>
+  B extends Record<string, ImportDef<any, any, any, any>>
 > {
   /** Lower-case words joined by `-`; tables are prefixed with it (`-` becoming `_`). */
   readonly name: Name
@@ -179,12 +253,12 @@ export interface QueryRequest<A, E> {
  *
  * @since 0.1.0
  */
-export interface ImportRequest<R> {
+export interface ImportRequest<R, E = never> {
   readonly _tag: "ImportRequest"
   readonly action: string
   readonly meta: unknown
-  readonly rows: AsyncIterable<unknown> | Iterable<unknown>
-  readonly _types?: { readonly r: R }
+  readonly rows: AsyncIterable<ImportRow<unknown>> | Iterable<ImportRow<unknown>>
+  readonly _types?: { readonly r: R; readonly e: E }
 }
 
 /**
@@ -199,7 +273,7 @@ export interface Plugin<
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   Q extends Record<string, QueryDef<any, any, any>> = Record<string, QueryDef<any, any, any>>,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  B extends Record<string, ImportDef<any, any>> = Record<string, ImportDef<any, any>>
+  B extends Record<string, ImportDef<any, any, any, any>> = Record<string, ImportDef<any, any, any, any>>
 > {
   readonly name: Name
   readonly spec: PluginSpec<Name, C, Q, B>
@@ -214,11 +288,13 @@ export interface Plugin<
       : never
   }
   readonly imports: {
-    readonly [K in keyof B]: B[K] extends ImportDef<infer M, infer R>
+    readonly [K in keyof B]: B[K] extends ImportDef<infer M, infer R, infer _C, infer E>
       ? (
           meta: Schema.Schema.Encoded<B[K]["meta"]> | M,
-          rows: AsyncIterable<Schema.Schema.Encoded<B[K]["row"]> | R> | Iterable<Schema.Schema.Encoded<B[K]["row"]> | R>
-        ) => ImportRequest<R>
+          rows:
+            | AsyncIterable<ImportRow<Schema.Schema.Encoded<B[K]["row"]> | R>>
+            | Iterable<ImportRow<Schema.Schema.Encoded<B[K]["row"]> | R>>
+        ) => ImportRequest<R, E>
       : never
   }
 }
@@ -240,7 +316,7 @@ export const command = <I, A, EL = never, ER = never, L = void>(def: {
 export const query = <I, A, E>(def: QueryDef<I, A, E>): QueryDef<I, A, E> => def
 
 /** Defines a bulk import with its types inferred. @since 0.1.0 */
-export const importer = <M, R>(def: ImportDef<M, R>): ImportDef<M, R> => def
+export const importer = <M, R, C = void, E = never>(def: ImportDef<M, R, C, E>): ImportDef<M, R, C, E> => def
 
 /** Defines a job. @since 0.1.0 */
 export const job = <E>(def: JobDef<E>): JobDef<E> => def
@@ -275,7 +351,7 @@ export const definePlugin = <
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   Q extends Record<string, QueryDef<any, any, any>> = Record<never, never>,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  B extends Record<string, ImportDef<any, any>> = Record<never, never>
+  B extends Record<string, ImportDef<any, any, any, any>> = Record<never, never>
 >(
   spec: PluginSpec<Name, C, Q, B>
 ): Plugin<Name, C, Q, B> => ({

@@ -19,6 +19,12 @@ export * as Scope from "./Scope.js"
 export * as Secrets from "./registry/Secrets.js"
 export * as Vocabulary from "./registry/Vocabulary.js"
 export { Registry } from "./registry/Registry.js"
+export { placeColumns, PlacesImportCode } from "./registry/PlacesImport.js"
+export { residentColumns, ResidentsImportCode } from "./registry/ResidentsImport.js"
+export { MoveCode } from "./registry/Moves.js"
+export { PlanCode, PlanRefused, type Plan } from "./registry/Redistricting.js"
+export { StaffCode, type StaffEntry } from "./registry/Staff.js"
+export { MAX_TEMPORARY_ACCESS_MS, TemporaryAccessCode } from "./registry/TemporaryAccess.js"
 export { KeyRequired, RegistryRefused } from "./registry/Refused.js"
 export type { PopulationRow, ResidentRecord, RosterEntry } from "./registry/Queries.js"
 export { Core, DistrictCode, ScopePath } from "./Core.js"
@@ -34,20 +40,25 @@ export type {
   RunError,
   TickReport
 } from "./Kernel.js"
-export { command, definePlugin, importer, job, query, tablePrefix } from "./Plugin.js"
+export { command, definePlugin, importer, job, query, refuseRow, tablePrefix } from "./Plugin.js"
 export type {
   CommandDef,
   CommandRequest,
   Handler,
+  ImportBatch,
   ImportDef,
   ImportRequest,
+  ImportRow,
   JobDef,
   Plugin,
   PluginSpec,
   QueryDef,
   QueryRequest,
   QueryServices,
-  Services
+  RowProblem,
+  RowRefused,
+  Services,
+  Settled
 } from "./Plugin.js"
 export type { DomainEvent, NewEvent, PendingEvent, SinceOptions } from "./Events.js"
 export type * from "./Storage.js"

@@ -21,6 +21,31 @@ const publicTables = async (url: string): Promise<ReadonlyArray<string>> => {
   }
 }
 
+/**
+ * Every row of every table of `schema` in PostgreSQL's text form of a row:
+ * column for column what a `pg_dump` of the schema holds besides its DDL
+ * (this machine's pg_dump is older than the newest server the suite runs on).
+ */
+const dumpSchema = async (url: string, schema: string): Promise<Uint8Array> => {
+  const client = new pg.Client(url)
+  await client.connect()
+  try {
+    const { rows: tables } = await client.query<{ relname: string }>(
+      `SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY c.relname`,
+      [schema]
+    )
+    const parts: Array<string> = []
+    for (const { relname } of tables) {
+      const { rows } = await client.query<{ row: string }>(`SELECT t::text AS row FROM "${schema}"."${relname}" t`)
+      parts.push(`-- ${relname}`, ...rows.map((r) => r.row))
+    }
+    return Buffer.from(parts.join("\n"), "utf8")
+  } finally {
+    await client.end()
+  }
+}
+
 for (const { name, url } of servers()) {
   conformance({
     name: `postgres (${name})`,
@@ -31,6 +56,7 @@ for (const { name, url } of servers()) {
         open: (options) => postgresStorage({ connectionString: url, schema, ...options }),
         spec: { module: adapterModule, options: { connectionString: url, schema } },
         strays: () => publicTables(url),
+        dump: () => dumpSchema(url, schema),
         drop: () => dropSchemas(url, [schema])
       }
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -16,6 +16,8 @@ conformance({
     return {
       open: (options) => sqliteStorage({ filename, ...options }),
       spec: { module: adapterModule, options: { filename } },
+      dump: async () =>
+        Buffer.concat([filename, `${filename}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f))),
       drop: async () => rmSync(dir, { recursive: true, force: true })
     }
   }

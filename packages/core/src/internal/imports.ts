@@ -31,49 +31,81 @@ const rowDecoder = <R>(
 /** The row decoders of every import, compiled once when the kernel is built. */
 export const rowDecoders = (
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  imports: ReadonlyMap<string, { readonly def: ImportDef<any, any> }>
+  imports: ReadonlyMap<string, { readonly def: ImportDef<any, any, any, any> }>
 ): ReadonlyMap<string, (input: unknown) => Either.Either<unknown, ParseResult.ParseError>> =>
   new Map([...imports].map(([action, { def }]) => [action, rowDecoder(def.row)] as const))
+
+const isRecord = (raw: unknown): raw is { readonly line: number; readonly values: unknown } =>
+  typeof raw === "object" &&
+  raw !== null &&
+  typeof (raw as { line?: unknown }).line === "number" &&
+  typeof (raw as { values?: unknown }).values === "object"
+
+// A schema problem's path is `rows[i].<column>…`: the column is its first key after the index.
+const columnOf = (path: string): string | undefined => /^rows\[\d+\]\.([^.[]+)/.exec(path)?.[1]
+
+/** A dry run's result, carried out of the transaction as a failure so that it rolls back. */
+class DryRun {
+  readonly _tag = "DryRun"
+  constructor(readonly result: ImportResult) {}
+}
 
 /**
  * A bulk import: the meta validated, the rows streamed through validation into
  * the engine's fast path, one batch event. A bad row stops the writing but not
- * the checking, so every bad row is reported.
+ * the checking, so every bad row is reported. A staged import (one with
+ * `settle`) keeps staging the good rows after a bad one, since its rules across
+ * rows need them all, and writes its tables only when no row is bad.
  */
-export const runImport = <R>(
+export const runImport = <R, E>(
   env: Env,
   decoders: ReturnType<typeof rowDecoders>,
-  request: ImportRequest<R>,
+  request: ImportRequest<R, E>,
   actor: Actor,
   importOptions: ImportOptions = {}
-): Effect.Effect<ImportResult, RunError> => {
+): Effect.Effect<ImportResult, RunError | E> => {
   const entry = env.registry.imports.get(request.action)
   if (entry === undefined) return Effect.fail(unknown(request.action))
-  const def = entry.def
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const def = entry.def as ImportDef<any, R, any, E>
   const decodeRow = decoders.get(request.action)!
-  return Effect.flatMap(decode(def.meta, request.meta, request.action), (meta) =>
+  const staged = def.settle !== undefined
+  const work = Effect.flatMap(decode(def.meta, request.meta, request.action), (meta) =>
     unitOfWork(
       env,
       actor,
       request.action,
       Effect.gen(function* () {
         yield* Policy.authorize(request.action, def.target(meta))
+        const batch = env.ids.next()
+        const goodRowsOnly = importOptions.goodRowsOnly === true
+        const context = def.prepare === undefined ? undefined : yield* def.prepare(meta, batch)
         const problems: Array<Problem> = []
-        let rejected = 0
+        const refusedRows = new Set<number>()
         let firstId: string | null = null
         let lastId: string | null = null
         const accept = (raw: unknown, index: number): ReadonlyArray<unknown> | undefined => {
-          const decoded = decodeRow(raw)
+          const { line, values } = isRecord(raw) ? raw : { line: index + 1, values: raw }
+          const decoded = decodeRow(values)
           if (Either.isLeft(decoded)) {
-            rejected++
-            problems.push(...Problems.fromParseError(decoded.left, ["rows", index]))
+            refusedRows.add(line)
+            for (const p of Problems.fromParseError(decoded.left, ["rows", index])) {
+              const column = columnOf(p.path)
+              problems.push(column === undefined ? { ...p, row: line } : { ...p, row: line, column })
+            }
             return undefined
           }
-          if (rejected > 0 && !importOptions.goodRowsOnly) return undefined
+          if (refusedRows.size > 0 && !importOptions.goodRowsOnly && !staged) return undefined
           const id = env.ids.next()
+          const row = def.toRow(decoded.right as R, meta, id, context, line)
+          if ("_tag" in row && row._tag === "RowRefused") {
+            refusedRows.add(line)
+            for (const p of row.problems) problems.push({ ...p, path: `rows[${index}].${p.column}`, row: line })
+            return undefined
+          }
           firstId ??= id
           lastId = id
-          return def.toRow(decoded.right, meta, id)
+          return row as ReadonlyArray<unknown>
         }
         // A host's plain iterable stays synchronous: an async step per row costs as much as validating it.
         const source = request.rows
@@ -93,19 +125,49 @@ export const runImport = <R>(
                   if (row !== undefined) yield row
                 }
               })()
-        const written = yield* Db.bulkInsert({ table: def.table, columns: def.columns, rows })
-        if (rejected > 0 && !importOptions.goodRowsOnly) {
+        const inserted = yield* Db.bulkInsert({ table: def.table, columns: def.columns, rows })
+        if (def.check !== undefined) {
+          for (const p of yield* def.check({ id: batch, meta, context, goodRowsOnly })) {
+            if (p.row !== undefined) refusedRows.add(p.row)
+            problems.push(p)
+          }
+        }
+        problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0))
+        if (refusedRows.size > 0 && !importOptions.goodRowsOnly) {
           return yield* new InvalidInput({ code: CoreCode.InvalidInput, command: request.action, problems })
         }
+        const settled =
+          def.settle === undefined
+            ? { written: inserted }
+            : yield* def.settle({ id: batch, meta, context, goodRowsOnly })
         const target = def.target(meta)
         yield* Events.append({
           type: def.event,
           district: target.district,
           scopePath: target.scopePath,
-          payload: { rows: written, rejected, firstId, lastId }
+          payload: {
+            ...settled.payload,
+            batch,
+            rows: settled.written,
+            rejected: refusedRows.size,
+            firstId,
+            lastId,
+            ...(settled.counts === undefined ? {} : { counts: settled.counts })
+          }
         })
-        return { written, rejected, problems } satisfies ImportResult
+        const result: ImportResult = {
+          written: settled.written,
+          rejected: refusedRows.size,
+          problems,
+          ...(settled.counts === undefined ? {} : { counts: settled.counts })
+        }
+        return importOptions.dryRun ? yield* Effect.fail(new DryRun(result)) : result
       })
     )
+  )
+  return Effect.catchIf(
+    work,
+    (error): error is DryRun => error instanceof DryRun,
+    (dry) => Effect.succeed(dry.result)
   )
 }

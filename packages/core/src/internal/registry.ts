@@ -9,7 +9,7 @@ import type { ScopedTable } from "../Scope.js"
 export type AnyPlugin = Plugin<string, any, any, any>
 type AnyCommands = Record<string, CommandDef<any, any, any, any>>
 type AnyQueries = Record<string, QueryDef<any, any, any>>
-type AnyImports = Record<string, ImportDef<any, any>>
+type AnyImports = Record<string, ImportDef<any, any, any, any>>
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface Registered<D> {
@@ -34,7 +34,7 @@ export interface PluginRegistry {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly queries: ReadonlyMap<string, Registered<QueryDef<any, any, any>>>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly imports: ReadonlyMap<string, Registered<ImportDef<any, any>>>
+  readonly imports: ReadonlyMap<string, Registered<ImportDef<any, any, any, any>>>
   readonly handlers: ReadonlyMap<string, ReadonlyArray<HandlerEntry>>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly jobs: ReadonlyArray<Registered<JobDef<any>>>
@@ -191,7 +191,7 @@ export const register = (
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const queries = new Map<string, Registered<QueryDef<any, any, any>>>()
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const imports = new Map<string, Registered<ImportDef<any, any>>>()
+    const imports = new Map<string, Registered<ImportDef<any, any, any, any>>>()
     const handlers = new Map<string, Array<HandlerEntry>>()
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const jobs: Array<Registered<JobDef<any>>> = []

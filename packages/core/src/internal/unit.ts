@@ -10,6 +10,7 @@ import type { Services } from "../Plugin.js"
 import { Policy, type PolicyService } from "../Policy.js"
 import type { Storage, TxMode } from "../Storage.js"
 import { Secrets, type SecretsService } from "../registry/Secrets.js"
+import { ScopedTables } from "../registry/Rescope.js"
 import type { FilteredTable } from "../Scope.js"
 import type { PluginRegistry } from "./registry.js"
 
@@ -121,7 +122,9 @@ const provideServices = <A, E>(
     Effect.provideService(CurrentActor, actor),
     Effect.provideService(Calendar, env.calendar),
     Effect.provideService(Ids, env.ids),
-    Effect.provideService(Policy, env.policy)
+    Effect.provideService(Policy, env.policy),
+    // Read by the rescoper, which keeps every plugin's scoped rows in step when places or people move.
+    Effect.provideService(ScopedTables, env.registry.scopedTables)
   )
   // Secrets is read with `Effect.serviceOption`, so a kernel without a key still runs everything else.
   return env.secrets === undefined ? provided : Effect.provideService(provided, Secrets, env.secrets)

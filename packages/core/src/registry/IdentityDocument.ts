@@ -606,3 +606,42 @@ export type Document = typeof Document.Type
 
 /** @since 0.1.0 */
 export type DocumentEncoded = typeof Document.Encoded
+
+/**
+ * What a checked document says: the normalised number (absent for `none`) and,
+ * where the number carries them, the birth date and sex.
+ *
+ * @since 0.2.0
+ */
+export interface CheckedDocument {
+  readonly type: DocumentType
+  readonly number?: string
+  readonly birthDate?: string
+  readonly sex?: Sex
+}
+
+/**
+ * Checks a number by the rules of its document type, without a schema: the
+ * bulk import's path, where a million rows make every allocation count. It
+ * agrees with {@link Document}'s decoding rule for rule.
+ *
+ * @since 0.2.0
+ */
+export const checkDocument = (
+  type: DocumentType,
+  raw: string,
+  today: Date = new Date()
+): Either.Either<CheckedDocument, DocumentProblem> => {
+  switch (type) {
+    case "resident_id_card":
+      return Either.map(checkResidentId(raw, today), (id) => ({ type, ...id }))
+    case "foreign_permanent_residence_card":
+      return Either.map(checkForeignPermanentResidenceId(raw, today), (id) => ({ type, ...id }))
+    case "passport":
+      return Either.map(checkPassport(raw), (passport) => ({ type, number: passport.number }))
+    case "hk_macao_taiwan_pass":
+      return Either.map(checkHkMacaoTaiwanPass(raw, today), (pass) => ({ type, ...pass }))
+    case "none":
+      return normalise(raw) === "" ? Either.right({ type }) : Either.left(problem(RegistryCode.DocumentNumberForNone))
+  }
+}

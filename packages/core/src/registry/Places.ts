@@ -151,39 +151,74 @@ const taken = (what: Text, value: string) =>
 
 const districtTarget = (district: string) => ({ district, scopePath: scopePath(district) })
 
+/** Creates a street of the district; shared by the command and the places import. @since 0.2.0 */
+export const createStreet = (district: string, name: string, kind: StreetKind, code?: string) =>
+  Effect.gen(function* () {
+    const streetCode = code ?? (yield* nextCode("registry_street", district, district))
+    const clash = yield* Db.use((db) =>
+      db
+        .selectFrom("registry_street")
+        .select("id")
+        .where("district_code", "=", district)
+        .where((eb) => eb.or([eb("code", "=", streetCode), eb("name", "=", name)]))
+        .executeTakeFirst()
+    )
+    if (clash !== undefined) return yield* taken({ "zh-CN": "街道", en: "street" }, name)
+    const id = yield* Ids.next
+    const path = scopePath(district, streetCode)
+    yield* Db.use((db) =>
+      db
+        .insertInto("registry_street")
+        .values({ district_code: district, id, code: streetCode, name, kind, scope_path: path })
+        .execute()
+    )
+    yield* Events.append({
+      type: "registry.street-registered",
+      district,
+      scopePath: path,
+      subject: id,
+      payload: { code: streetCode, kind }
+    })
+    return { id, code: streetCode, name, scope_path: path } satisfies PlaceRow
+  })
+
 export const registerStreet = command({
   input: Schema.Struct({ district: DistrictCode, code: Schema.optional(StreetCode), name: Name, kind: StreetKind }),
   target: (input) => districtTarget(input.district),
   run: (input) =>
-    Effect.gen(function* () {
-      const code = input.code ?? (yield* nextCode("registry_street", input.district, input.district))
-      const clash = yield* Db.use((db) =>
-        db
-          .selectFrom("registry_street")
-          .select("id")
-          .where("district_code", "=", input.district)
-          .where((eb) => eb.or([eb("code", "=", code), eb("name", "=", input.name)]))
-          .executeTakeFirst()
-      )
-      if (clash !== undefined) return yield* taken({ "zh-CN": "街道", en: "street" }, input.name)
-      const id = yield* Ids.next
-      const path = scopePath(input.district, code)
-      yield* Db.use((db) =>
-        db
-          .insertInto("registry_street")
-          .values({ district_code: input.district, id, code, name: input.name, kind: input.kind, scope_path: path })
-          .execute()
-      )
-      yield* Events.append({
-        type: "registry.street-registered",
-        district: input.district,
-        scopePath: path,
-        subject: id,
-        payload: { code, kind: input.kind }
-      })
-      return { id, code }
-    })
+    Effect.map(createStreet(input.district, input.name, input.kind, input.code), ({ id, code }) => ({ id, code }))
 })
+
+/** Creates a community in a street; shared by the command and the places import. @since 0.2.0 */
+export const createCommunity = (district: string, street: PlaceRow, name: string, code?: string) =>
+  Effect.gen(function* () {
+    const communityCode = code ?? (yield* nextCode("registry_community", district, street.code))
+    const clash = yield* Db.use((db) =>
+      db
+        .selectFrom("registry_community")
+        .select("id")
+        .where("district_code", "=", district)
+        .where((eb) => eb.or([eb("code", "=", communityCode), eb("name", "=", name)]))
+        .executeTakeFirst()
+    )
+    if (clash !== undefined) return yield* taken({ "zh-CN": "社区", en: "community" }, name)
+    const id = yield* Ids.next
+    const path = `${street.scope_path}${communityCode}/`
+    yield* Db.use((db) =>
+      db
+        .insertInto("registry_community")
+        .values({ district_code: district, id, street_id: street.id, code: communityCode, name, scope_path: path })
+        .execute()
+    )
+    yield* Events.append({
+      type: "registry.community-registered",
+      district,
+      scopePath: path,
+      subject: id,
+      payload: { code: communityCode }
+    })
+    return { id, code: communityCode, name, scope_path: path } satisfies PlaceRow
+  })
 
 export const registerCommunity = command({
   input: Schema.Struct({
@@ -195,34 +230,7 @@ export const registerCommunity = command({
   load: (input) => streetByCode(input.district, input.street),
   target: (input, street) => ({ district: input.district, scopePath: street.scope_path }),
   run: (input, street) =>
-    Effect.gen(function* () {
-      const code = input.code ?? (yield* nextCode("registry_community", input.district, street.code))
-      const clash = yield* Db.use((db) =>
-        db
-          .selectFrom("registry_community")
-          .select("id")
-          .where("district_code", "=", input.district)
-          .where((eb) => eb.or([eb("code", "=", code), eb("name", "=", input.name)]))
-          .executeTakeFirst()
-      )
-      if (clash !== undefined) return yield* taken({ "zh-CN": "社区", en: "community" }, input.name)
-      const id = yield* Ids.next
-      const path = `${street.scope_path}${code}/`
-      yield* Db.use((db) =>
-        db
-          .insertInto("registry_community")
-          .values({ district_code: input.district, id, street_id: street.id, code, name: input.name, scope_path: path })
-          .execute()
-      )
-      yield* Events.append({
-        type: "registry.community-registered",
-        district: input.district,
-        scopePath: path,
-        subject: id,
-        payload: { code }
-      })
-      return { id, code }
-    })
+    Effect.map(createCommunity(input.district, street, input.name, input.code), ({ id, code }) => ({ id, code }))
 })
 
 /** Creates a grid in a community; shared by the command, the places import and re-districting. @since 0.2.0 */

@@ -7,18 +7,17 @@
  * @since 0.2.0
  */
 import { Effect, Schema } from "effect"
-import { scopePath } from "../Actor.js"
+import { CurrentActor, scopePath } from "../Actor.js"
 import { DistrictCode } from "../Core.js"
 import * as Db from "../Db.js"
 import { CoreCode, Forbidden, NotFound } from "../Errors.js"
 import * as Events from "../Events.js"
 import { query } from "../Plugin.js"
 import * as Policy from "../Policy.js"
-import { CurrentActor } from "../Actor.js"
 import { DocumentType, normalise } from "./IdentityDocument.js"
 import * as Keys from "./Keys.js"
 import { maskIdNumber, maskPhone } from "./Mask.js"
-import { GridCode } from "./Places.js"
+import { GridCode, IsoDate } from "./Places.js"
 import { restrictedTags } from "./Tags.js"
 
 const acrossDistrict = (district: string) => ({ district })
@@ -36,48 +35,22 @@ export interface RosterEntry {
   readonly flat: string
 }
 
+/**
+ * The residents of a grid: today's, or, with `on`, those who lived in it on
+ * that date (where they lived then, through the grid's building history).
+ * Like every read, limited to what the reader may see today: a resident who
+ * has since moved to a grid outside the reader's scope is not listed.
+ *
+ * @since 0.2.0
+ */
 export const roster = query({
-  input: Schema.Struct({ district: DistrictCode, grid: GridCode }),
+  input: Schema.Struct({ district: DistrictCode, grid: GridCode, on: Schema.optional(IsoDate) }),
   target: (input) => acrossDistrict(input.district),
   run: (input) =>
     Effect.map(
-      Db.use((db) =>
-        db
-          .selectFrom("registry_grid as g")
-          .innerJoin("registry_person as p", (j) =>
-            j
-              .onRef("p.district_code", "=", "g.district_code")
-              .on((eb) => eb.and([eb("p.scope_path", "=", eb.ref("g.scope_path"))]))
-          )
-          .innerJoin("registry_household as h", (j) =>
-            j.onRef("h.district_code", "=", "p.district_code").onRef("h.id", "=", "p.household_id")
-          )
-          .innerJoin("registry_dwelling as d", (j) =>
-            j.onRef("d.district_code", "=", "h.district_code").onRef("d.id", "=", "h.dwelling_id")
-          )
-          .innerJoin("registry_building as b", (j) =>
-            j.onRef("b.district_code", "=", "d.district_code").onRef("b.id", "=", "d.building_id")
-          )
-          .select([
-            "p.id",
-            "p.name",
-            "p.sex",
-            "p.birth_date",
-            "p.relation",
-            "h.number",
-            "b.name as building",
-            "d.unit",
-            "d.flat"
-          ])
-          .where("g.district_code", "=", input.district)
-          .where("g.code", "=", input.grid)
-          .orderBy("b.name")
-          .orderBy("d.unit")
-          .orderBy("d.flat")
-          .orderBy("p.relation")
-          .orderBy("p.id")
-          .execute()
-      ),
+      input.on === undefined
+        ? currentRoster(input.district, input.grid)
+        : pastRoster(input.district, input.grid, input.on),
       (rows): ReadonlyArray<RosterEntry> =>
         rows.map((r) => ({
           id: String(r.id),
@@ -91,6 +64,149 @@ export const roster = query({
           flat: String(r.flat)
         }))
     )
+})
+
+const currentRoster = (district: string, grid: string) =>
+  Db.use((db) =>
+    db
+      .selectFrom("registry_grid as g")
+      .innerJoin("registry_person as p", (j) =>
+        j
+          .onRef("p.district_code", "=", "g.district_code")
+          .on((eb) => eb.and([eb("p.scope_path", "=", eb.ref("g.scope_path"))]))
+      )
+      .innerJoin("registry_household as h", (j) =>
+        j.onRef("h.district_code", "=", "p.district_code").onRef("h.id", "=", "p.household_id")
+      )
+      .innerJoin("registry_dwelling as d", (j) =>
+        j.onRef("d.district_code", "=", "h.district_code").onRef("d.id", "=", "h.dwelling_id")
+      )
+      .innerJoin("registry_building as b", (j) =>
+        j.onRef("b.district_code", "=", "d.district_code").onRef("b.id", "=", "d.building_id")
+      )
+      .select([
+        "p.id",
+        "p.name",
+        "p.sex",
+        "p.birth_date",
+        "p.relation",
+        "h.number",
+        "b.name as building",
+        "d.unit",
+        "d.flat"
+      ])
+      .where("g.district_code", "=", district)
+      .where("g.code", "=", grid)
+      .orderBy("b.name")
+      .orderBy("d.unit")
+      .orderBy("d.flat")
+      .orderBy("p.relation")
+      .orderBy("p.id")
+      .execute()
+  )
+
+// A date falls in a history row when valid_from <= on < valid_to (an open row has no valid_to).
+const pastRoster = (district: string, grid: string, on: string) =>
+  Db.use((db) =>
+    db
+      .selectFrom("registry_grid as g")
+      .innerJoin("registry_building_grid as bg", (j) =>
+        j
+          .onRef("bg.district_code", "=", "g.district_code")
+          .onRef("bg.grid_id", "=", "g.id")
+          .on("bg.valid_from", "<=", on)
+          .on((eb) => eb.or([eb("bg.valid_to", "is", null), eb("bg.valid_to", ">", on)]))
+      )
+      .innerJoin("registry_building as b", (j) =>
+        j.onRef("b.district_code", "=", "bg.district_code").onRef("b.id", "=", "bg.building_id")
+      )
+      .innerJoin("registry_dwelling as d", (j) =>
+        j.onRef("d.district_code", "=", "b.district_code").onRef("d.building_id", "=", "b.id")
+      )
+      .innerJoin("registry_residence as r", (j) =>
+        j
+          .onRef("r.district_code", "=", "d.district_code")
+          .onRef("r.dwelling_id", "=", "d.id")
+          .on("r.valid_from", "<=", on)
+          .on((eb) => eb.or([eb("r.valid_to", "is", null), eb("r.valid_to", ">", on)]))
+      )
+      .innerJoin("registry_person as p", (j) =>
+        j.onRef("p.district_code", "=", "r.district_code").onRef("p.id", "=", "r.person_id")
+      )
+      .leftJoin("registry_household as h", (j) =>
+        j.onRef("h.district_code", "=", "r.district_code").onRef("h.id", "=", "r.household_id")
+      )
+      .select([
+        "p.id",
+        "p.name",
+        "p.sex",
+        "p.birth_date",
+        "r.relation",
+        "h.number",
+        "b.name as building",
+        "d.unit",
+        "d.flat"
+      ])
+      .where("g.district_code", "=", district)
+      .where("g.code", "=", grid)
+      .orderBy("b.name")
+      .orderBy("d.unit")
+      .orderBy("d.flat")
+      .orderBy("r.relation")
+      .orderBy("p.id")
+      .execute()
+  )
+
+/**
+ * The code of the grid a resident lived in on a date: where they lived then
+ * (`registry_residence`) and the grid their building belonged to then
+ * (`registry_building_grid`). `null` when they did not live in the district on
+ * that date, or lived in a grid the reader may not see.
+ *
+ * @since 0.2.0
+ */
+export const gridOf = query({
+  input: Schema.Struct({ district: DistrictCode, resident: Schema.UUID, on: IsoDate }),
+  target: (input) => acrossDistrict(input.district),
+  run: (input) =>
+    Effect.gen(function* () {
+      const person = yield* Db.use((db) =>
+        db
+          .selectFrom("registry_person")
+          .select("id")
+          .where("district_code", "=", input.district)
+          .where("id", "=", input.resident)
+          .executeTakeFirst()
+      )
+      if (person === undefined) {
+        return yield* new NotFound({ code: CoreCode.NotFound, entity: "resident", id: input.resident })
+      }
+      const row = yield* Db.use((db) =>
+        db
+          .selectFrom("registry_residence as r")
+          .innerJoin("registry_dwelling as d", (j) =>
+            j.onRef("d.district_code", "=", "r.district_code").onRef("d.id", "=", "r.dwelling_id")
+          )
+          .innerJoin("registry_building_grid as bg", (j) =>
+            j
+              .onRef("bg.district_code", "=", "d.district_code")
+              .onRef("bg.building_id", "=", "d.building_id")
+              .on("bg.valid_from", "<=", input.on)
+              .on((eb) => eb.or([eb("bg.valid_to", "is", null), eb("bg.valid_to", ">", input.on)]))
+          )
+          .innerJoin("registry_grid as g", (j) =>
+            j.onRef("g.district_code", "=", "bg.district_code").onRef("g.id", "=", "bg.grid_id")
+          )
+          .select("g.code")
+          .where("r.district_code", "=", input.district)
+          .where("r.person_id", "=", input.resident)
+          .where("r.valid_from", "<=", input.on)
+          .where((eb) => eb.or([eb("r.valid_to", "is", null), eb("r.valid_to", ">", input.on)]))
+          .orderBy("r.valid_from", "desc")
+          .executeTakeFirst()
+      )
+      return row === undefined ? null : String(row.code)
+    })
 })
 
 /** A resident's record as `resident` returns it. @since 0.2.0 */
@@ -276,14 +392,21 @@ export const population = query({
   target: (input) => acrossDistrict(input.district),
   run: (input) =>
     Effect.gen(function* () {
-      const places = yield* Db.use((db) =>
+      const actor = yield* CurrentActor
+      const grants =
+        actor.kind === "system" ? undefined : (yield* Policy.Policy).grantsFor(actor, "registry.population")
+      // Streets and communities lie above the grids the scope filter works on: one is
+      // listed when the reader sees some of it, that is when it lies in or around a grant.
+      const seen = (path: string) =>
+        grants === undefined || grants.some((g) => path.startsWith(g.scopePath) || g.scopePath.startsWith(path))
+      const places = (yield* Db.use((db) =>
         db
           .selectFrom(levels[input.by])
           .select(["code", "name", "scope_path"])
           .where("district_code", "=", input.district)
           .orderBy("scope_path")
           .execute()
-      )
+      )).filter((place) => seen(String(place.scope_path)))
       const counts = (table: "registry_person" | "registry_household", path: string) =>
         Db.use((db) =>
           db

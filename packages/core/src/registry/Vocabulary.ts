@@ -15,6 +15,7 @@
  */
 import { Schema } from "effect"
 import type { Text } from "../Errors.js"
+import { DocumentType, documentTypeLabels } from "./IdentityDocument.js"
 
 // ---------------------------------------------------------------------------
 // Shared: "code, or label, or alias -> code"
@@ -586,4 +587,43 @@ export const occupancyAliases: Readonly<Record<string, Occupancy>> = {
 export const parseOccupancy: (raw: string) => Occupancy | undefined = parserOf(
   entriesOf(Occupancy.literals, occupancyLabels),
   occupancyAliases
+)
+
+// ---------------------------------------------------------------------------
+// Document types (证件类型)
+// ---------------------------------------------------------------------------
+
+/**
+ * What ledgers write for the document types besides their labels.
+ *
+ * @since 0.2.0
+ */
+export const documentTypeAliases: Readonly<Record<string, DocumentType>> = {
+  身份证: "resident_id_card",
+  居民身份证号: "resident_id_card",
+  id_card: "resident_id_card",
+  外国人永久居留证: "foreign_permanent_residence_card",
+  永久居留证: "foreign_permanent_residence_card",
+  港澳通行证: "hk_macao_taiwan_pass",
+  港澳居民来往内地通行证: "hk_macao_taiwan_pass",
+  台胞证: "hk_macao_taiwan_pass",
+  台湾居民来往大陆通行证: "hk_macao_taiwan_pass",
+  港澳台居民居住证: "hk_macao_taiwan_pass",
+  无: "none",
+  无证件: "none"
+}
+
+/**
+ * Reads a document type: its code, a label in either language, or one of
+ * {@link documentTypeAliases}.
+ *
+ * @example
+ * ```ts
+ * parseDocumentType("台胞证") // "hk_macao_taiwan_pass"
+ * ```
+ * @since 0.2.0
+ */
+export const parseDocumentType: (raw: string) => DocumentType | undefined = parserOf(
+  entriesOf(DocumentType.literals, documentTypeLabels),
+  documentTypeAliases
 )

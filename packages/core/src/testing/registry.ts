@@ -5,7 +5,7 @@
 import { expect, it } from "vitest"
 import * as Actor from "../Actor.js"
 import { Core } from "../Core.js"
-import { Forbidden, NotFound } from "../Errors.js"
+import { Forbidden, InvalidInput, NotFound } from "../Errors.js"
 import { makeKernel, type Kernel } from "../Kernel.js"
 import { Registry } from "../registry/Registry.js"
 import * as Secrets from "../registry/Secrets.js"
@@ -93,10 +93,15 @@ const district = async (storage: Storage, key = KEY) => {
   return { kernel, zhang, li, wang }
 }
 
+/** A fresh database for one registry test: how to open it, the kernel to close after the test, and its dump. */
+export interface RegistryDatabase {
+  readonly open: () => Storage
+  readonly track: (k: Kernel) => void
+  readonly dump: () => Promise<Uint8Array>
+}
+
 /** The registry's conformance tests, registered inside the adapter's suite. */
-export const registryTests = (
-  fresh: () => Promise<{ readonly open: () => Storage; readonly track: (k: Kernel) => void }>
-) => {
+export const registryTests = (fresh: () => Promise<RegistryDatabase>) => {
   it("the key's fingerprint is stored at first start, and any other key is refused at start", async () => {
     const db = await fresh()
     const { kernel } = await district(db.open())
@@ -220,5 +225,122 @@ export const registryTests = (
     ])
     const own = await kernel.exec(Registry.queries.population({ district: DISTRICT, by: "community" }), worker(G2_PATH))
     expect(own.map((r) => [r.code, r.households, r.residents])).toEqual([[COMMUNITY, 1, 1]])
+  })
+
+  it("the base-data imports: places created on first load, a ledger with a bad row refused whole, then imported with its tags", async () => {
+    const db = await fresh()
+    const kernel = await makeKernel({ storage: db.open(), secrets: { key: KEY } })
+    db.track(kernel)
+    await kernel.exec(Core.commands.registerDistrict({ code: DISTRICT, name: "岭东区" }), system)
+    const places = await kernel.import(
+      Registry.imports.places({ district: DISTRICT, create: true, since: "2020-06-01" }, [
+        {
+          street: "中山街道",
+          community: "博爱社区",
+          grid: "第1网格",
+          compound: "博爱小区",
+          building: "1号楼",
+          flats: "60"
+        },
+        { street: "中山街道", community: "博爱社区", grid: "第2网格", compound: "博爱小区", building: "2号楼" }
+      ]),
+      system
+    )
+    expect(places.counts).toMatchObject({ streets: 1, communities: 1, grids: 2, compounds: 1, buildings: 2 })
+    const ledger = [
+      ["19500101", "123", "1号楼", "H1", "户主", "空巢老人;独居老人"],
+      ["19520202", "224", "1号楼", "H1", "配偶", "空巢老人"],
+      ["19800303", "335", "2号楼", "H2", "户主", "低保"],
+      ["20100404", "446", "2号楼", "H2", "长子", ""]
+    ].map(([birth, sequence, building, household, relation, tags]) => ({
+      id_number: residentId("230503", birth!, sequence!),
+      name: `居民${sequence}`,
+      phone: "13812345678",
+      compound: "博爱小区",
+      building: building!,
+      unit: "1",
+      flat: "101",
+      household: household!,
+      relation: relation!,
+      tags: tags!,
+      moved_in: "2020-07-01"
+    }))
+    const bad = await kernel
+      .import(
+        Registry.imports.residents({ district: DISTRICT }, [
+          ...ledger,
+          { ...ledger[3]!, household: "H3", relation: "长子" }
+        ]),
+        system
+      )
+      .catch((e: unknown) => e)
+    expect(bad).toBeInstanceOf(InvalidInput)
+    expect((bad as InvalidInput).problems.map((p) => [p.row, p.code])).toEqual([
+      [5, "REGISTRY.DOCUMENT_DUPLICATE_IN_FILE"]
+    ])
+    const none = await kernel.exec(Registry.queries.population({ district: DISTRICT, by: "grid" }), system)
+    expect(none.map((r) => r.residents)).toEqual([0, 0])
+    const imported = await kernel.import(Registry.imports.residents({ district: DISTRICT }, ledger), system)
+    expect(imported.counts).toMatchObject({
+      residents: 4,
+      households: 2,
+      dwellings: 2,
+      empty_nest: 2,
+      living_alone: 1,
+      low_income: 1
+    })
+    const counted = await kernel.exec(Registry.queries.population({ district: DISTRICT, by: "grid" }), system)
+    expect(counted.map((r) => [r.name, r.households, r.residents])).toEqual([
+      ["第1网格", 1, 2],
+      ["第2网格", 1, 2]
+    ])
+    const found = await kernel.exec(
+      Registry.queries.findByDocument({ district: DISTRICT, number: ledger[2]!.id_number }),
+      system
+    )
+    expect(found?.name).toBe("居民335")
+  })
+
+  it("no imported ID or phone number is stored in clear, in any table", async () => {
+    const db = await fresh()
+    const kernel = await makeKernel({ storage: db.open(), secrets: { key: KEY } })
+    db.track(kernel)
+    await kernel.exec(Core.commands.registerDistrict({ code: DISTRICT, name: "岭东区" }), system)
+    await kernel.import(
+      Registry.imports.places({ district: DISTRICT, create: true, since: "2020-06-01" }, [
+        { street: "中山街道", community: "博爱社区", grid: "第1网格", compound: "博爱小区", building: "1号楼" }
+      ]),
+      system
+    )
+    const people = Array.from({ length: 40 }, (_, i) => ({
+      id: residentId("230503", `19${50 + i}0101`, String(100 + i)),
+      phone: `139${String(10_000_000 + i * 7919).padStart(8, "0")}`
+    }))
+    const written = await kernel.import(
+      Registry.imports.residents(
+        { district: DISTRICT },
+        people.map((person, i) => ({
+          id_number: i % 2 === 0 ? person.id : person.id.toLowerCase(),
+          name: `居民${i}`,
+          phone: i % 3 === 0 ? `+86 ${person.phone.slice(0, 3)}-${person.phone.slice(3)}` : person.phone,
+          compound: "博爱小区",
+          building: "1号楼",
+          unit: "1",
+          flat: String(101 + Math.floor(i / 4)),
+          household: `H${Math.floor(i / 4)}`,
+          relation: i % 4 === 0 ? "户主" : "子",
+          tags: i % 5 === 0 ? "空巢老人" : ""
+        }))
+      ),
+      system
+    )
+    expect(written.written).toBe(40)
+    const bytes = Buffer.from(await db.dump())
+    // The dump is real: what may be stored in clear is there.
+    expect(bytes.includes(Buffer.from("居民39"))).toBe(true)
+    const leaked = people.flatMap(({ id, phone }) =>
+      [id, id.slice(0, 17), phone].filter((secret) => bytes.includes(Buffer.from(secret)))
+    )
+    expect(leaked).toEqual([])
   })
 }
