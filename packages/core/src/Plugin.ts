@@ -96,6 +96,20 @@ export interface RowRefused {
 export const refuseRow = (problems: ReadonlyArray<RowProblem>): RowRefused => ({ _tag: "RowRefused", problems })
 
 /**
+ * A problem `check` found in a staged row: its line, its column, its code and
+ * both reasons.
+ *
+ * @since 0.2.0
+ */
+export const problemAt = (row: number, column: string, code: string, text: Text): Problem => ({
+  path: column,
+  code,
+  ...text,
+  row,
+  column
+})
+
+/**
  * The batch an import's `check` and `settle` work on: its id (the `batch_id`
  * of its staged rows), the meta, and what `prepare` loaded.
  *

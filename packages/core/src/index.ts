@@ -40,7 +40,7 @@ export type {
   RunError,
   TickReport
 } from "./Kernel.js"
-export { command, definePlugin, importer, job, query, refuseRow, tablePrefix } from "./Plugin.js"
+export { command, definePlugin, importer, job, problemAt, query, refuseRow, tablePrefix } from "./Plugin.js"
 export type {
   CommandDef,
   CommandRequest,

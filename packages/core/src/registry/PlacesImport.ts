@@ -13,7 +13,7 @@ import { scopePath } from "../Actor.js"
 import { DistrictCode } from "../Core.js"
 import * as Db from "../Db.js"
 import type { Problem, Text } from "../Errors.js"
-import { type ImportBatch, importer, refuseRow, type RowProblem } from "../Plugin.js"
+import { type ImportBatch, importer, problemAt, refuseRow, type RowProblem } from "../Plugin.js"
 import type { ColumnSpec } from "./Csv.js"
 import {
   compoundId,
@@ -177,14 +177,6 @@ const known = (district: string) =>
 const named = <P extends PlaceRow>(places: ReadonlyArray<P>, value: string): P | undefined =>
   places.find((place) => place.name === value || place.code === value)
 
-const at = (row: number, column: string, code: string, text: Text): Problem => ({
-  path: column,
-  code,
-  ...text,
-  row,
-  column
-})
-
 const check = (batch: ImportBatch<Meta, PlacesImportContext>) =>
   Effect.gen(function* () {
     const district = batch.meta.district
@@ -211,7 +203,7 @@ const check = (batch: ImportBatch<Meta, PlacesImportContext>) =>
       const street = named(places.streets, row.street)
       if (street === undefined && !create) {
         problems.push(
-          at(line, "street", PlacesImportCode.UnknownStreet, {
+          problemAt(line, "street", PlacesImportCode.UnknownStreet, {
             "zh-CN": `登记中没有街道“${row.street}”（新建请加 --create）`,
             en: `The registry has no street “${row.street}” (add --create to create it)`
           })
@@ -224,7 +216,7 @@ const check = (batch: ImportBatch<Meta, PlacesImportContext>) =>
           : places.streets.find((s) => s.id === community.street_id)?.name
       if (community === undefined && !newCommunities.has(row.community) && !create) {
         problems.push(
-          at(line, "community", PlacesImportCode.UnknownCommunity, {
+          problemAt(line, "community", PlacesImportCode.UnknownCommunity, {
             "zh-CN": `登记中没有社区“${row.community}”（新建请加 --create）`,
             en: `The registry has no community “${row.community}” (add --create to create it)`
           })
@@ -235,7 +227,7 @@ const check = (batch: ImportBatch<Meta, PlacesImportContext>) =>
         streetOfCommunity !== street?.code
       ) {
         problems.push(
-          at(line, "community", PlacesImportCode.CommunityElsewhere, {
+          problemAt(line, "community", PlacesImportCode.CommunityElsewhere, {
             "zh-CN": `社区“${row.community}”属于街道“${streetOfCommunity}”`,
             en: `Community “${row.community}” belongs to street “${streetOfCommunity}”`
           })
@@ -248,7 +240,7 @@ const check = (batch: ImportBatch<Meta, PlacesImportContext>) =>
       const gridKey = `${row.community}\u0000${row.grid}`
       if (grid === undefined && !newGrids.has(gridKey) && !create) {
         problems.push(
-          at(line, "grid", PlacesImportCode.UnknownGrid, {
+          problemAt(line, "grid", PlacesImportCode.UnknownGrid, {
             "zh-CN": `社区“${row.community}”没有网格“${row.grid}”（新建请加 --create）`,
             en: `Community “${row.community}” has no grid “${row.grid}” (add --create to create it)`
           })
@@ -256,7 +248,7 @@ const check = (batch: ImportBatch<Meta, PlacesImportContext>) =>
       }
       if (!places.compounds.has(row.compound) && !create) {
         problems.push(
-          at(line, "compound", PlacesImportCode.UnknownCompound, {
+          problemAt(line, "compound", PlacesImportCode.UnknownCompound, {
             "zh-CN": `登记中没有小区“${row.compound}”（新建请加 --create）`,
             en: `The registry has no compound “${row.compound}” (add --create to create it)`
           })
@@ -267,14 +259,14 @@ const check = (batch: ImportBatch<Meta, PlacesImportContext>) =>
       const first = inFile.get(buildingKey)
       if (first !== undefined) {
         problems.push(
-          at(line, "building", PlacesImportCode.DuplicateBuilding, {
+          problemAt(line, "building", PlacesImportCode.DuplicateBuilding, {
             "zh-CN": `楼栋与第 ${first} 行重复`,
             en: `The same building as line ${first}`
           })
         )
       } else if (registeredIn !== undefined && registeredIn !== grid?.id) {
         problems.push(
-          at(line, "building", PlacesImportCode.BuildingElsewhere, {
+          problemAt(line, "building", PlacesImportCode.BuildingElsewhere, {
             "zh-CN": `楼栋“${row.compound}${row.building}”已登记在另一网格：调整网格请用重新划片`,
             en: `Building “${row.compound} ${row.building}” is registered in another grid: move it by a re-districting plan`
           })

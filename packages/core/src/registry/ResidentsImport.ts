@@ -15,7 +15,7 @@ import { DistrictCode } from "../Core.js"
 import * as Db from "../Db.js"
 import type { Problem, Text } from "../Errors.js"
 import * as Ids from "../Ids.js"
-import { type ImportBatch, importer, refuseRow, type RowProblem } from "../Plugin.js"
+import { type ImportBatch, importer, problemAt, refuseRow, type RowProblem } from "../Plugin.js"
 import type { ColumnSpec } from "./Csv.js"
 import { checkDocument, type DocumentType } from "./IdentityDocument.js"
 import * as Keys from "./Keys.js"
@@ -456,14 +456,6 @@ const markRefused = (batch: Batch, lines: ReadonlyArray<number>) =>
     { discard: true }
   )
 
-const at = (row: number, column: string, code: string, text: Text): Problem => ({
-  path: column,
-  code,
-  ...text,
-  row,
-  column
-})
-
 /** The rules across rows: a number twice in the file or already registered, and one head per household. */
 const check = (batch: Batch) =>
   Effect.gen(function* () {
@@ -479,7 +471,7 @@ const check = (batch: Batch) =>
       where ${inBatch(batch)} and s.line > f.first`)
     for (const { line, first } of duplicates) {
       problems.push(
-        at(Number(line), column, ResidentsImportCode.DuplicateInFile, {
+        problemAt(Number(line), column, ResidentsImportCode.DuplicateInFile, {
           "zh-CN": `证件号码与第 ${first} 行重复`,
           en: `The same document number as line ${first}`
         })
@@ -491,7 +483,7 @@ const check = (batch: Batch) =>
       where ${inBatch(batch)}`)
     for (const { line } of registered) {
       problems.push(
-        at(Number(line), column, ResidentsImportCode.Registered, {
+        problemAt(Number(line), column, ResidentsImportCode.Registered, {
           "zh-CN": "该证件号码已登记",
           en: "This document number is already registered"
         })
@@ -549,7 +541,7 @@ const check = (batch: Batch) =>
           if (headless && entry.refusedHead !== undefined) {
             if (!batch.goodRowsOnly) continue
             problems.push(
-              at(row.line, "relation", ResidentsImportCode.HeadRefused, {
+              problemAt(row.line, "relation", ResidentsImportCode.HeadRefused, {
                 "zh-CN": `户 ${number} 的户主（第 ${entry.refusedHead} 行）未通过检查，本户暂不导入`,
                 en: `The head of household ${number} (line ${entry.refusedHead}) was refused, so the household waits`
               })
@@ -557,7 +549,7 @@ const check = (batch: Batch) =>
             headRules.push(row.line)
           } else if (headless) {
             problems.push(
-              at(row.line, "relation", ResidentsImportCode.NoHead, {
+              problemAt(row.line, "relation", ResidentsImportCode.NoHead, {
                 "zh-CN": `户 ${number} 没有户主`,
                 en: `Household ${number} has no head`
               })
@@ -565,7 +557,7 @@ const check = (batch: Batch) =>
             headRules.push(row.line)
           } else if (row.isHead && heads++ > 0) {
             problems.push(
-              at(row.line, "relation", ResidentsImportCode.SecondHead, {
+              problemAt(row.line, "relation", ResidentsImportCode.SecondHead, {
                 "zh-CN": `户 ${number} 已有户主`,
                 en: `Household ${number} already has a head`
               })

@@ -116,13 +116,14 @@ export const visits = definePlugin({
           Db.use((db) =>
             db
               .selectFrom("districting_visits_visit")
-              .select(["resident_id", "note", "scope_path"])
+              .select(["id", "resident_id", "note", "scope_path"])
               .where("district_code", "=", input.district)
               .orderBy("note")
               .execute()
           ),
           (rows) =>
             rows.map((r) => ({
+              id: String(r.id),
               resident: String(r.resident_id),
               note: String(r.note),
               scopePath: String(r.scope_path)
