@@ -96,6 +96,40 @@ export interface RowRefused {
 export const refuseRow = (problems: ReadonlyArray<RowProblem>): RowRefused => ({ _tag: "RowRefused", problems })
 
 /**
+ * One row for one table, as a multi-table import's `toRow` gives it.
+ *
+ * @since 0.2.0
+ */
+export type TableRow = readonly [table: string, row: ReadonlyArray<unknown>]
+
+/**
+ * What `toRow` returns for a row that becomes rows of several tables (a
+ * resident, their residence, their tags, and the flat and household they are
+ * the first to name).
+ *
+ * @since 0.2.0
+ */
+export interface ImportRows {
+  readonly _tag: "ImportRows"
+  readonly rows: ReadonlyArray<TableRow>
+}
+
+/** The rows one imported row becomes, for {@link ImportDef.tables}. @since 0.2.0 */
+export const rowsFor = (rows: ReadonlyArray<TableRow>): ImportRows => ({ _tag: "ImportRows", rows })
+
+/**
+ * A table a multi-table import writes besides its main `table`. A `parent`
+ * table's rows are written before the main table's, the others' after.
+ *
+ * @since 0.2.0
+ */
+export interface ImportTable {
+  readonly table: string
+  readonly columns: ReadonlyArray<string>
+  readonly parent?: boolean
+}
+
+/**
  * A problem `check` found in a staged row: its line, its column, its code and
  * both reasons.
  *
@@ -161,10 +195,24 @@ export interface ImportDef<M, R, C = void, E = never> {
   /** Loads what `toRow` needs (keys, look-up maps), once per batch, inside the transaction. */
   readonly prepare?: (meta: M, batch: string) => Effect.Effect<C, E, Services>
   /**
-   * One row's values in `columns` order, or the row's problems. Runs inside the
-   * transaction; `id` is a fresh id for the row, `line` its line in the file.
+   * Tables the import writes besides `table`: `toRow` then returns
+   * {@link rowsFor} the rows of each, and the kernel writes them a chunk at a
+   * time, parents first.
    */
-  readonly toRow: (row: R, meta: M, id: string, context: C, line: number) => ReadonlyArray<unknown> | RowRefused
+  readonly tables?: ReadonlyArray<ImportTable>
+  /**
+   * One row's values in `columns` order, the rows of several tables
+   * ({@link rowsFor}), the row's problems ({@link refuseRow}), or `null` for a
+   * row `check` and `settle` will deal with. Runs inside the transaction; `id`
+   * is a fresh id for the row, `line` its line in the file.
+   */
+  readonly toRow: (
+    row: R,
+    meta: M,
+    id: string,
+    context: C,
+    line: number
+  ) => ReadonlyArray<unknown> | ImportRows | RowRefused | null
   /** Rules across the staged rows: returns the problems of the rows it refuses, each with its `row` and `column`. */
   readonly check?: (batch: ImportBatch<M, C>) => Effect.Effect<ReadonlyArray<Problem>, E, Services>
   /** Moves the staged rows that passed into the module's tables, and clears the batch from the staging table. */

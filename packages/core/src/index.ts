@@ -40,7 +40,7 @@ export type {
   RunError,
   TickReport
 } from "./Kernel.js"
-export { command, definePlugin, importer, job, problemAt, query, refuseRow, tablePrefix } from "./Plugin.js"
+export { command, definePlugin, importer, job, problemAt, query, refuseRow, rowsFor, tablePrefix } from "./Plugin.js"
 export type {
   CommandDef,
   CommandRequest,
@@ -49,6 +49,8 @@ export type {
   ImportDef,
   ImportRequest,
   ImportRow,
+  ImportRows,
+  ImportTable,
   JobDef,
   Plugin,
   PluginSpec,
@@ -58,7 +60,8 @@ export type {
   RowProblem,
   RowRefused,
   Services,
-  Settled
+  Settled,
+  TableRow
 } from "./Plugin.js"
 export type { DomainEvent, NewEvent, PendingEvent, SinceOptions } from "./Events.js"
 export type * from "./Storage.js"

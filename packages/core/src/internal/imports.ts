@@ -1,10 +1,11 @@
 import { Effect, Either, type ParseResult, Schema } from "effect"
 import type { Actor } from "../Actor.js"
 import * as Db from "../Db.js"
+import { storageError } from "../Db.js"
 import { CoreCode, InvalidInput, type Problem } from "../Errors.js"
 import * as Events from "../Events.js"
 import type { ImportOptions, ImportResult, RunError } from "../Kernel.js"
-import type { ImportDef, ImportRequest } from "../Plugin.js"
+import type { ImportDef, ImportRequest, ImportRows, RowRefused, TableRow } from "../Plugin.js"
 import * as Policy from "../Policy.js"
 import * as Problems from "../Problems.js"
 import * as FastDecode from "./fastDecode.js"
@@ -34,6 +35,9 @@ export const rowDecoders = (
   imports: ReadonlyMap<string, { readonly def: ImportDef<any, any, any, any> }>
 ): ReadonlyMap<string, (input: unknown) => Either.Either<unknown, ParseResult.ParseError>> =>
   new Map([...imports].map(([action, { def }]) => [action, rowDecoder(def.row)] as const))
+
+/** How many rows of a multi-table import are gathered before they are written. */
+const CHUNK_ROWS = 5000
 
 const isRecord = (raw: unknown): raw is { readonly line: number; readonly values: unknown } =>
   typeof raw === "object" &&
@@ -69,7 +73,7 @@ export const runImport = <R, E>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const def = entry.def as ImportDef<any, R, any, E>
   const decodeRow = decoders.get(request.action)!
-  const staged = def.settle !== undefined
+  const staged = def.check !== undefined || def.settle !== undefined
   const work = Effect.flatMap(decode(def.meta, request.meta, request.action), (meta) =>
     unitOfWork(
       env,
@@ -84,7 +88,8 @@ export const runImport = <R, E>(
         const refusedRows = new Set<number>()
         let firstId: string | null = null
         let lastId: string | null = null
-        const accept = (raw: unknown, index: number): ReadonlyArray<unknown> | undefined => {
+        // Every row the source gives, routed to its tables; undefined for a refused row.
+        const accept = (raw: unknown, index: number): ReadonlyArray<TableRow> | undefined => {
           const { line, values } = isRecord(raw) ? raw : { line: index + 1, values: raw }
           const decoded = decodeRow(values)
           if (Either.isLeft(decoded)) {
@@ -98,34 +103,77 @@ export const runImport = <R, E>(
           if (refusedRows.size > 0 && !importOptions.goodRowsOnly && !staged) return undefined
           const id = env.ids.next()
           const row = def.toRow(decoded.right as R, meta, id, context, line)
-          if ("_tag" in row && row._tag === "RowRefused") {
+          if (row === null) return []
+          if (!Array.isArray(row)) {
+            const tagged = row as RowRefused | ImportRows
+            if (tagged._tag === "ImportRows") {
+              if (tagged.rows.some(([table]) => table === def.table)) {
+                firstId ??= id
+                lastId = id
+              }
+              return tagged.rows
+            }
             refusedRows.add(line)
-            for (const p of row.problems) problems.push({ ...p, path: `rows[${index}].${p.column}`, row: line })
+            for (const p of tagged.problems) problems.push({ ...p, path: `rows[${index}].${p.column}`, row: line })
             return undefined
           }
           firstId ??= id
           lastId = id
-          return row as ReadonlyArray<unknown>
+          return [[def.table, row]]
         }
-        // A host's plain iterable stays synchronous: an async step per row costs as much as validating it.
         const source = request.rows
-        const rows =
-          Symbol.asyncIterator in source
-            ? (async function* () {
-                let index = 0
-                for await (const raw of source) {
-                  const row = accept(raw, index++)
-                  if (row !== undefined) yield row
-                }
-              })()
-            : (function* () {
-                let index = 0
-                for (const raw of source) {
-                  const row = accept(raw, index++)
-                  if (row !== undefined) yield row
-                }
-              })()
-        const inserted = yield* Db.bulkInsert({ table: def.table, columns: def.columns, rows })
+        let inserted = 0
+        if (def.tables === undefined) {
+          // A host's plain iterable stays synchronous: an async step per row costs as much as validating it.
+          const rows =
+            Symbol.asyncIterator in source
+              ? (async function* () {
+                  let index = 0
+                  for await (const raw of source) {
+                    for (const [, row] of accept(raw, index++) ?? []) yield row
+                  }
+                })()
+              : (function* () {
+                  let index = 0
+                  for (const raw of source) {
+                    for (const [, row] of accept(raw, index++) ?? []) yield row
+                  }
+                })()
+          inserted = yield* Db.bulkInsert({ table: def.table, columns: def.columns, rows })
+        } else {
+          // Rows for several tables: gathered a chunk at a time and written parents first, so every key they reference exists.
+          const tables = [
+            ...def.tables.filter((t) => t.parent === true),
+            { table: def.table, columns: def.columns },
+            ...def.tables.filter((t) => t.parent !== true)
+          ]
+          const buffers = new Map(tables.map((t) => [t.table, [] as Array<ReadonlyArray<unknown>>]))
+          const iterator =
+            Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()
+          let index = 0
+          const fill = async (): Promise<boolean> => {
+            for (let n = 0; n < CHUNK_ROWS; n++) {
+              const next = await iterator.next()
+              if (next.done === true) return true
+              for (const [table, row] of accept(next.value, index++) ?? []) buffers.get(table)!.push(row)
+            }
+            return false
+          }
+          for (;;) {
+            const done = yield* Effect.tryPromise({
+              try: fill,
+              catch: (error) => storageError("read import rows", error, false)
+            })
+            for (const { table, columns } of tables) {
+              const rows = buffers.get(table)!
+              if (rows.length === 0) continue
+              const n = yield* Db.bulkInsert({ table, columns, rows })
+              if (table === def.table) inserted += n
+              buffers.set(table, [])
+            }
+            if (done) break
+          }
+        }
         if (def.check !== undefined) {
           for (const p of yield* def.check({ id: batch, meta, context, goodRowsOnly })) {
             if (p.row !== undefined) refusedRows.add(p.row)

@@ -1,26 +1,38 @@
 /**
  * The residents import: a district's base record of who lives where, from a
- * household ledger of up to millions of rows. Each row is checked as it streams
- * in, sealed (numbers hashed and encrypted) and staged; the rules across rows
- * (the same number twice, one head per household) then run as SQL over the
- * whole batch, and the rows that pass become dwellings, households, residents,
- * residences and tags in a few set-wise statements, all in one transaction.
+ * household ledger of up to millions of rows, in one transaction. Each row is
+ * checked as it streams in, sealed (numbers hashed and encrypted) and written
+ * once, straight into its tables: the resident, their residence and tags, and
+ * the flat and household they are the first to name. The rules across rows
+ * are kept as the rows go by, in compact structures (a number met before, a
+ * household's head), so a million rows need neither a staging table nor the
+ * whole file in memory; what can only be known at the end (a household that
+ * never got a head) is settled then, and a file with any bad row leaves nothing.
  *
  * @since 0.2.0
  */
 import { Effect, Either, Schema } from "effect"
-import { type RawBuilder, sql } from "kysely"
 import { CurrentActor, scopePath } from "../Actor.js"
 import { DistrictCode } from "../Core.js"
 import * as Db from "../Db.js"
 import type { Problem, Text } from "../Errors.js"
 import * as Ids from "../Ids.js"
-import { type ImportBatch, importer, problemAt, refuseRow, type RowProblem } from "../Plugin.js"
+import {
+  type ImportBatch,
+  importer,
+  type ImportTable,
+  problemAt,
+  refuseRow,
+  type RowProblem,
+  rowsFor,
+  type TableRow
+} from "../Plugin.js"
 import type { ColumnSpec } from "./Csv.js"
 import { checkDocument, type DocumentType } from "./IdentityDocument.js"
 import * as Keys from "./Keys.js"
 import { todayInChina } from "./Places.js"
 import type { SecretsService } from "./Secrets.js"
+import { prefixOf, SeenNumbers } from "./SeenNumbers.js"
 import { HEAD_OF_HOUSEHOLD, parseDocumentType, parseRelation, parseTag, splitTags, tags } from "./Vocabulary.js"
 
 /**
@@ -87,6 +99,7 @@ export const ResidentsImportCode = {
   DuplicateInFile: "REGISTRY.DOCUMENT_DUPLICATE_IN_FILE",
   Registered: "REGISTRY.DOCUMENT_REGISTERED",
   NoHead: "REGISTRY.HOUSEHOLD_WITHOUT_HEAD",
+  Collision: "REGISTRY.DOCUMENT_COLLISION",
   HeadRefused: "REGISTRY.HEAD_REFUSED",
   SecondHead: "REGISTRY.SECOND_HEAD"
 } as const
@@ -103,13 +116,36 @@ interface Building {
 interface Household {
   readonly id: string
   readonly dwelling: string
-  readonly heads: number
+  readonly scopePath: string
+  /** Heads counted so far: the registry's, then the file's accepted rows. */
+  heads: number
+  /** The first line of a head's row that was refused. */
+  refusedHead?: number
+  /** Lines of the members accepted while the household had no head; dropped once it has one. */
+  members: Array<number> | null
+  /** Household tags already written for it by this import. */
+  tags?: Set<string>
   readonly isNew: boolean
 }
 
-/** What the rows are checked against: loaded once, then grown as the file names new flats and households. */
+/** A row whose number was met before (or is in the registry): written or refused once `check` has compared full hashes. */
+interface Suspect {
+  readonly line: number
+  readonly hash: string
+  readonly prefix: number
+  /** Absent when the row also broke a household rule, kept in `pending`. */
+  readonly household?: Household
+  readonly isHead: boolean
+  /** The household rule the row breaks should its number prove new after all. */
+  readonly pending?: RowProblem
+  /** The row's own rows (resident, residence, tags), held back; absent past {@link HELD_SUSPECTS}. */
+  readonly rows?: ReadonlyArray<TableRow>
+}
+
+/** What the rows are checked against: loaded once, then grown as the file names new flats and households. @since 0.2.0 */
 export interface ResidentsImportContext {
   readonly batch: string
+  readonly actor: string
   readonly keys: SecretsService
   readonly today: string
   readonly todayDate: Date
@@ -118,19 +154,52 @@ export interface ResidentsImportContext {
   readonly compounds: ReadonlySet<string>
   readonly dwellings: Map<string, { readonly id: string; readonly isNew: boolean }>
   readonly households: Map<string, Household>
+  readonly seen: SeenNumbers
+  readonly suspects: Array<Suspect>
+  /** Suspects confirmed by `check` as rows to write after all. */
+  readonly cleared: Array<Suspect>
+  /** Households `check` found without a head, whose members are removed when only good rows are imported. */
+  readonly headless: Array<Household>
   /** The file names documents by type and number, not by `id_number`: problems name that column. */
   documentColumn: "id_number" | "document_number"
-  /** Households whose head's row was refused before staging, with that row's line. */
+  /** Households whose head's row was refused before its household was known, with that row's line. */
   readonly refusedHeads: Map<string, number>
 }
 
+/** Past this many suspects a file is mostly numbers met before: their rows are no longer held, only refused. */
+const HELD_SUSPECTS = 10_000
+const PAGE = 50_000
+
 const key = (...parts: ReadonlyArray<string | number>) => parts.join("\u0000")
+
+/** The registry's own numbers, a page at a time, so a district of a million is never read whole. */
+const loadRegistered = (district: string, seen: SeenNumbers) =>
+  Effect.gen(function* () {
+    let after = ""
+    for (;;) {
+      const page = (yield* Db.use((db) =>
+        db
+          .selectFrom("registry_person")
+          .select(["id", "document_hash"])
+          .where("district_code", "=", district)
+          .where("document_hash", "is not", null)
+          .$if(after !== "", (q) => q.where("id", ">", after))
+          .orderBy("id")
+          .limit(PAGE)
+          .execute()
+      )) as ReadonlyArray<{ id: string; document_hash: string }>
+      for (const row of page) seen.add(prefixOf(row.document_hash), 0)
+      if (page.length < PAGE) return
+      after = String(page[page.length - 1]!.id)
+    }
+  })
 
 const prepare = (meta: typeof Meta.Type, batch: string) =>
   Effect.gen(function* () {
     const keys = yield* Keys.secrets
     const today = yield* todayInChina
     const ids = yield* Ids.Ids
+    const actor = yield* CurrentActor
     const district = meta.district
     const buildingRows = (yield* Db.use((db) =>
       db
@@ -172,24 +241,35 @@ const prepare = (meta: typeof Meta.Type, batch: string) =>
             .on("p.relation", "=", HEAD_OF_HOUSEHOLD)
             .on("p.died_on", "is", null)
         )
-        .select(["h.id", "h.number", "h.dwelling_id", (eb) => eb.fn.count("p.id").as("heads")])
+        .select(["h.id", "h.number", "h.dwelling_id", "h.scope_path", (eb) => eb.fn.count("p.id").as("heads")])
         .where("h.district_code", "=", district)
         .where("h.number", "is not", null)
         .where("h.dissolved_on", "is", null)
-        .groupBy(["h.id", "h.number", "h.dwelling_id"])
+        .groupBy(["h.id", "h.number", "h.dwelling_id", "h.scope_path"])
         .execute()
-    )) as ReadonlyArray<{ id: string; number: string; dwelling_id: string | null; heads: number | string | bigint }>
+    )) as ReadonlyArray<{
+      id: string
+      number: string
+      dwelling_id: string | null
+      scope_path: string
+      heads: number | string | bigint
+    }>
     const households = new Map<string, Household>()
     for (const row of householdRows) {
       households.set(row.number, {
         id: String(row.id),
         dwelling: String(row.dwelling_id),
+        scopePath: row.scope_path,
         heads: Number(row.heads),
+        members: null,
         isNew: false
       })
     }
+    const seen = new SeenNumbers()
+    yield* loadRegistered(district, seen)
     return {
       batch,
+      actor: actor.id,
       keys,
       today,
       todayDate: new Date(`${today}T12:00:00+08:00`),
@@ -198,6 +278,10 @@ const prepare = (meta: typeof Meta.Type, batch: string) =>
       compounds: new Set(buildingRows.map((row) => row.compound)),
       dwellings,
       households,
+      seen,
+      suspects: [],
+      cleared: [],
+      headless: [],
       documentColumn: "id_number",
       refusedHeads: new Map()
     } satisfies ResidentsImportContext as ResidentsImportContext
@@ -207,13 +291,67 @@ const required: Text = { "zh-CN": "缺少必填项", en: "is required" }
 
 const problem = (column: string, code: string, text: Text): RowProblem => ({ column, code, ...text })
 
-const tagOrder = new Map(tags.map((tag, index) => [tag.code, index]))
+const tagFacts = new Map(tags.map((tag) => [tag.code as string, tag]))
 
 const isDate = (value: string): boolean => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
   const date = new Date(`${value}T00:00:00Z`)
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value)
 }
+
+const PERSON = [
+  "district_code",
+  "id",
+  "name",
+  "document_type",
+  "document_hash",
+  "document_cipher",
+  "birth_date",
+  "sex",
+  "phone_hash",
+  "phone_cipher",
+  "household_id",
+  "relation",
+  "building_id",
+  "moved_in_on",
+  "scope_path",
+  "batch_id"
+] as const
+
+const TABLES: ReadonlyArray<ImportTable> = [
+  {
+    table: "registry_dwelling",
+    columns: ["district_code", "id", "building_id", "unit", "flat", "scope_path"],
+    parent: true
+  },
+  {
+    table: "registry_household",
+    columns: ["district_code", "id", "number", "dwelling_id", "formed_on", "scope_path", "batch_id"],
+    parent: true
+  },
+  {
+    table: "registry_residence",
+    columns: [
+      "district_code",
+      "id",
+      "person_id",
+      "household_id",
+      "dwelling_id",
+      "relation",
+      "valid_from",
+      "reason",
+      "scope_path"
+    ]
+  },
+  {
+    table: "registry_resident_tag",
+    columns: ["district_code", "id", "person_id", "tag", "started_on", "set_by", "batch_id", "scope_path"]
+  },
+  {
+    table: "registry_household_tag",
+    columns: ["district_code", "id", "household_id", "tag", "started_on", "set_by", "batch_id", "scope_path"]
+  }
+]
 
 const toRow = (row: ResidentRow, meta: typeof Meta.Type, id: string, context: ResidentsImportContext, line: number) => {
   const problems: Array<RowProblem> = []
@@ -310,8 +448,8 @@ const toRow = (row: ResidentRow, meta: typeof Meta.Type, id: string, context: Re
     } else tagCodes.add(tag)
   }
 
-  const movedIn = cell(row.moved_in)
-  if (movedIn !== "" && !isDate(movedIn)) {
+  const movedInCell = cell(row.moved_in)
+  if (movedInCell !== "" && !isDate(movedInCell)) {
     problems.push(
       problem("moved_in", ResidentsImportCode.Date, {
         "zh-CN": "入住日期应为 YYYY-MM-DD 格式的真实日期",
@@ -320,8 +458,14 @@ const toRow = (row: ResidentRow, meta: typeof Meta.Type, id: string, context: Re
     )
   }
 
-  if (problems.length > 0 && relation === HEAD_OF_HOUSEHOLD && householdNumber !== "") {
-    if (!context.refusedHeads.has(householdNumber)) context.refusedHeads.set(householdNumber, line)
+  const isHead = relation === HEAD_OF_HOUSEHOLD
+  const refuse = (all: ReadonlyArray<RowProblem>) => {
+    if (isHead && householdNumber !== "") {
+      const household = context.households.get(householdNumber)
+      if (household !== undefined) household.refusedHead ??= line
+      else if (!context.refusedHeads.has(householdNumber)) context.refusedHeads.set(householdNumber, line)
+    }
+    return refuseRow(all)
   }
   if (
     problems.length > 0 ||
@@ -331,310 +475,385 @@ const toRow = (row: ResidentRow, meta: typeof Meta.Type, id: string, context: Re
     document === undefined ||
     Either.isLeft(document)
   ) {
-    return refuseRow(problems)
+    return refuse(problems)
   }
   const checked = document.right
 
-  // A flat is created on first mention; a household lives in one flat.
+  // A number met before (or in the registry) is only a suspicion until `check`
+  // compares full hashes: its other rules wait for that verdict with it.
+  const keys = context.keys
+  const documentNumber = checked.number
+  const hash = documentNumber === undefined ? null : Keys.documentHash(keys, type, documentNumber)
+  const prefix = hash === null ? undefined : prefixOf(hash)
+  const suspected = prefix !== undefined && context.seen.get(prefix) !== undefined
+
+  // A household lives in one flat, and has one head: the first met.
   const dwellingKey = key(building.index, unit, flat)
-  let dwelling = context.dwellings.get(dwellingKey)
+  const knownDwelling = context.dwellings.get(dwellingKey)
+  let household = context.households.get(householdNumber)
+  let pending: RowProblem | undefined
+  if (household !== undefined && household.dwelling !== knownDwelling?.id) {
+    pending = problem("flat", ResidentsImportCode.HouseholdElsewhere, {
+      "zh-CN": `户 ${householdNumber} 住在另一套房屋`,
+      en: `Household ${householdNumber} lives in another dwelling`
+    })
+    if (!suspected) return refuse([pending])
+  } else if (isHead && household !== undefined && household.heads > 0) {
+    pending = problem("relation", ResidentsImportCode.SecondHead, {
+      "zh-CN": `户 ${householdNumber} 已有户主`,
+      en: `Household ${householdNumber} already has a head`
+    })
+    if (!suspected) return refuseRow([pending])
+  }
+  if (suspected && pending !== undefined) {
+    context.suspects.push({ line, hash: hash!, prefix: prefix!, isHead, pending })
+    return null
+  }
+
+  const district = meta.district
+  const movedIn = movedInCell === "" ? context.today : movedInCell
+  const rows: Array<TableRow> = []
+  let dwelling = knownDwelling
   if (dwelling === undefined) {
     dwelling = { id: context.nextId(), isNew: true }
     context.dwellings.set(dwellingKey, dwelling)
-  }
-  let household = context.households.get(householdNumber)
-  if (household !== undefined && household.dwelling !== dwelling.id) {
-    if (relation === HEAD_OF_HOUSEHOLD && !context.refusedHeads.has(householdNumber)) {
-      context.refusedHeads.set(householdNumber, line)
-    }
-    return refuseRow([
-      problem("flat", ResidentsImportCode.HouseholdElsewhere, {
-        "zh-CN": `户 ${householdNumber} 住在另一套房屋`,
-        en: `Household ${householdNumber} lives in another dwelling`
-      })
-    ])
+    rows.push(["registry_dwelling", [district, dwelling.id, building.id, unit, flat, building.scopePath]])
   }
   if (household === undefined) {
-    household = { id: context.nextId(), dwelling: dwelling.id, heads: 0, isNew: true }
+    const refusedHead = context.refusedHeads.get(householdNumber)
+    household = {
+      id: context.nextId(),
+      dwelling: dwelling.id,
+      scopePath: building.scopePath,
+      heads: 0,
+      ...(refusedHead === undefined ? {} : { refusedHead }),
+      members: [],
+      isNew: true
+    }
     context.households.set(householdNumber, household)
+    rows.push([
+      "registry_household",
+      [district, household.id, householdNumber, dwelling.id, movedIn, building.scopePath, context.batch]
+    ])
   }
 
-  const keys = context.keys
-  const documentNumber = checked.number
-  return [
-    meta.district,
-    context.batch,
-    id,
-    line,
-    context.nextId(),
-    context.nextId(),
-    name,
-    type,
-    documentNumber === undefined ? null : Keys.documentHash(keys, type, documentNumber),
-    documentNumber === undefined ? null : keys.encrypt(documentNumber),
-    checked.birthDate ?? null,
-    checked.sex ?? null,
-    phone === "" ? null : Keys.phoneHash(keys, phone),
-    phone === "" ? null : keys.encrypt(Keys.normalisePhone(phone)),
-    building.id,
-    dwelling.id,
-    dwelling.isNew ? 1 : 0,
-    unit,
-    flat,
-    household.id,
-    household.isNew ? 1 : 0,
-    householdNumber,
-    household.heads,
-    relation,
-    relation === HEAD_OF_HOUSEHOLD ? 1 : 0,
-    tagCodes.size === 0
-      ? ""
-      : `;${[...tagCodes].sort((a, b) => tagOrder.get(a as never)! - tagOrder.get(b as never)!).join(";")};`,
-    movedIn === "" ? context.today : movedIn,
-    building.scopePath,
-    0
+  const own: Array<TableRow> = [
+    [
+      "registry_person",
+      [
+        district,
+        id,
+        name,
+        type,
+        hash,
+        documentNumber === undefined ? null : keys.encrypt(documentNumber),
+        checked.birthDate ?? null,
+        checked.sex ?? null,
+        phone === "" ? null : Keys.phoneHash(keys, phone),
+        phone === "" ? null : keys.encrypt(Keys.normalisePhone(phone)),
+        household.id,
+        relation,
+        building.id,
+        movedIn,
+        building.scopePath,
+        context.batch
+      ]
+    ],
+    [
+      "registry_residence",
+      [district, context.nextId(), id, household.id, dwelling.id, relation, movedIn, "moved_in", building.scopePath]
+    ]
   ]
+  for (const code of tagCodes) {
+    if (tagFacts.get(code)!.appliesTo === "resident") {
+      own.push([
+        "registry_resident_tag",
+        [district, context.nextId(), id, code, context.today, context.actor, context.batch, building.scopePath]
+      ])
+    } else if (!household.tags?.has(code)) {
+      ;(household.tags ??= new Set()).add(code)
+      own.push([
+        "registry_household_tag",
+        [
+          district,
+          context.nextId(),
+          household.id,
+          code,
+          context.today,
+          context.actor,
+          context.batch,
+          building.scopePath
+        ]
+      ])
+    }
+  }
+
+  if (suspected) {
+    const held = context.suspects.length < HELD_SUSPECTS
+    context.suspects.push({ line, hash: hash!, prefix: prefix!, household, isHead, ...(held ? { rows: own } : {}) })
+    return rowsFor(rows)
+  }
+  if (prefix !== undefined) context.seen.add(prefix, line)
+  if (isHead) {
+    household.heads++
+    household.members = null
+  } else household.members?.push(line)
+  return rowsFor([...rows, ...own])
 }
 
-const COLUMNS = [
-  "district_code",
-  "batch_id",
-  "person_id",
-  "line",
-  "residence_id",
-  "tag_base",
-  "name",
-  "document_type",
-  "document_hash",
-  "document_cipher",
-  "birth_date",
-  "sex",
-  "phone_hash",
-  "phone_cipher",
-  "building_id",
-  "dwelling_id",
-  "dwelling_new",
-  "unit",
-  "flat",
-  "household_id",
-  "household_new",
-  "household",
-  "heads_before",
-  "relation",
-  "is_head",
-  "tags",
-  "moved_in_on",
-  "scope_path",
-  "refused"
-] as const
-
 type Batch = ImportBatch<typeof Meta.Type, ResidentsImportContext>
-
-/** The staged rows of this batch, as a SQL condition on alias `s`. */
-const inBatch = (batch: Batch) => sql`s.district_code = ${batch.meta.district} and s.batch_id = ${batch.id}`
-
-const rowsOf = <A>(query: ReturnType<typeof sql<A>>) => Db.use((db) => query.execute(db).then((result) => result.rows))
 
 const CHUNK = 500
 
 const chunks = <A>(items: ReadonlyArray<A>): ReadonlyArray<ReadonlyArray<A>> =>
   Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK))
 
-const markRefused = (batch: Batch, lines: ReadonlyArray<number>) =>
-  Effect.forEach(
-    chunks(lines),
-    (chunk) =>
-      Db.use((db) =>
-        db
-          .updateTable("registry_import_row")
-          .set({ refused: 1 })
-          .where("district_code", "=", batch.meta.district)
-          .where("batch_id", "=", batch.id)
-          .where("line", "in", chunk)
-          .execute()
-      ),
-    { discard: true }
-  )
-
-/** The rules across rows: a number twice in the file or already registered, and one head per household. */
+/**
+ * The rules that need the whole file: a suspected number confirmed (or cleared)
+ * against the stored full hashes, and a household that never got a head.
+ */
 const check = (batch: Batch) =>
   Effect.gen(function* () {
-    const column = batch.context.documentColumn
+    const context = batch.context
+    const column = context.documentColumn
     const problems: Array<Problem> = []
-    const duplicates = yield* rowsOf<{ line: number; first: number }>(sql`
-      select s.line as line, f.first as first from registry_import_row s
-      join (
-        select document_hash, min(line) as first from registry_import_row s
-        where ${inBatch(batch)} and s.document_hash is not null
-        group by document_hash having count(*) > 1
-      ) f on f.document_hash = s.document_hash
-      where ${inBatch(batch)} and s.line > f.first`)
-    for (const { line, first } of duplicates) {
-      problems.push(
-        problemAt(Number(line), column, ResidentsImportCode.DuplicateInFile, {
-          "zh-CN": `证件号码与第 ${first} 行重复`,
-          en: `The same document number as line ${first}`
-        })
-      )
-    }
-    const registered = yield* rowsOf<{ line: number }>(sql`
-      select s.line as line from registry_import_row s
-      join registry_person p on p.district_code = s.district_code and p.document_hash = s.document_hash
-      where ${inBatch(batch)}`)
-    for (const { line } of registered) {
-      problems.push(
-        problemAt(Number(line), column, ResidentsImportCode.Registered, {
-          "zh-CN": "该证件号码已登记",
-          en: "This document number is already registered"
-        })
-      )
-    }
-    yield* markRefused(
-      batch,
-      [...duplicates, ...registered].map((row) => Number(row.line))
-    )
-
-    // Heads are counted over the rows still standing. A household whose head's
-    // row was refused is not itself wrong: its members are refused only when the
-    // good rows are imported without it, and then they name the head's line.
-    const households = yield* rowsOf<{ household_id: string }>(sql`
-      select s.household_id as household_id from registry_import_row s
-      where ${inBatch(batch)}
-      group by s.household_id
-      having max(s.heads_before) + sum(case when s.refused = 0 then s.is_head else 0 end) <> 1`)
-    const headRules: Array<number> = []
-    for (const chunk of chunks(households.map((row) => row.household_id))) {
-      const rows = yield* rowsOf<{
-        line: number
-        household: string
-        is_head: number
-        heads_before: number
-        refused: number
-      }>(sql`
-        select s.line as line, s.household as household, s.is_head as is_head, s.heads_before as heads_before,
-          s.refused as refused
-        from registry_import_row s
-        where ${inBatch(batch)} and s.household_id in (${sql.join(chunk)})
-        order by s.line`)
-      const seen = new Map<
-        string,
-        { heads: number; refusedHead?: number; rows: Array<{ line: number; isHead: boolean }> }
-      >()
-      for (const row of rows) {
-        const entry = seen.get(row.household) ?? {
-          heads: Number(row.heads_before),
-          ...(batch.context.refusedHeads.has(row.household)
-            ? { refusedHead: batch.context.refusedHeads.get(row.household)! }
-            : {}),
-          rows: []
-        }
-        const isHead = Number(row.is_head) === 1
-        if (Number(row.refused) === 1) {
-          if (isHead) entry.refusedHead = Math.min(entry.refusedHead ?? Number(row.line), Number(row.line))
-        } else entry.rows.push({ line: Number(row.line), isHead })
-        seen.set(row.household, entry)
-      }
-      for (const [number, entry] of seen) {
-        const headless = entry.heads === 0 && !entry.rows.some((row) => row.isHead)
-        let heads = entry.heads
-        for (const row of entry.rows) {
-          if (headless && entry.refusedHead !== undefined) {
-            if (!batch.goodRowsOnly) continue
+    const judgedNew = new Set<string>()
+    for (const chunk of chunks(context.suspects)) {
+      const found = (yield* Db.use((db) =>
+        db
+          .selectFrom("registry_person")
+          .select(["document_hash", "batch_id"])
+          .where("district_code", "=", batch.meta.district)
+          .where(
+            "document_hash",
+            "in",
+            chunk.map((s) => s.hash)
+          )
+          .execute()
+      )) as ReadonlyArray<{ document_hash: string; batch_id: string | null }>
+      const stored = new Map(found.map((row) => [row.document_hash, row.batch_id]))
+      for (const suspect of chunk) {
+        // A number is stored once: the first good row of this file, or a resident already registered.
+        const batchOf = stored.get(suspect.hash)
+        if (batchOf === undefined && !judgedNew.has(suspect.hash)) {
+          // Two numbers shared a prefix: this one is new after all, and its other rules apply.
+          judgedNew.add(suspect.hash)
+          const household = suspect.household
+          const breaks =
+            suspect.pending ??
+            (suspect.isHead && household !== undefined && household.heads > 0
+              ? problem("relation", ResidentsImportCode.SecondHead, {
+                  "zh-CN": "该户已有户主",
+                  en: "The household already has a head"
+                })
+              : undefined)
+          if (breaks !== undefined) {
+            const { column: at, code, ...text } = breaks
+            problems.push(problemAt(suspect.line, at, code, text))
+          } else if (suspect.rows === undefined || household === undefined) {
             problems.push(
-              problemAt(row.line, "relation", ResidentsImportCode.HeadRefused, {
-                "zh-CN": `户 ${number} 的户主（第 ${entry.refusedHead} 行）未通过检查，本户暂不导入`,
-                en: `The head of household ${number} (line ${entry.refusedHead}) was refused, so the household waits`
+              problemAt(suspect.line, column, ResidentsImportCode.Collision, {
+                "zh-CN": "该行未能与文件中的其他证件号码区分开：请把这一行单独再导入一次",
+                en: "This row could not be told apart from another number in the file: import it again on its own"
               })
             )
-            headRules.push(row.line)
-          } else if (headless) {
-            problems.push(
-              problemAt(row.line, "relation", ResidentsImportCode.NoHead, {
+          } else {
+            context.cleared.push(suspect)
+            if (suspect.isHead) {
+              household.heads++
+              household.members = null
+            } else household.members?.push(suspect.line)
+          }
+          continue
+        }
+        if (suspect.isHead && suspect.household !== undefined) suspect.household.refusedHead ??= suspect.line
+        if (batchOf === batch.id || batchOf === undefined) {
+          const first = context.seen.get(suspect.prefix)
+          problems.push(
+            problemAt(suspect.line, column, ResidentsImportCode.DuplicateInFile, {
+              "zh-CN": `证件号码与第 ${first} 行重复`,
+              en: `The same document number as line ${first}`
+            })
+          )
+        } else {
+          problems.push(
+            problemAt(suspect.line, column, ResidentsImportCode.Registered, {
+              "zh-CN": "该证件号码已登记",
+              en: "This document number is already registered"
+            })
+          )
+        }
+      }
+    }
+
+    // A household whose head's row was refused is not itself wrong: its members
+    // are refused only when the good rows are imported without it, and then they
+    // name the head's line.
+    for (const [number, household] of context.households) {
+      if (household.heads > 0 || household.members === null || household.members.length === 0) continue
+      context.headless.push(household)
+      const head = household.refusedHead
+      if (head !== undefined && !batch.goodRowsOnly) continue
+      for (const line of household.members) {
+        problems.push(
+          head === undefined
+            ? problemAt(line, "relation", ResidentsImportCode.NoHead, {
                 "zh-CN": `户 ${number} 没有户主`,
                 en: `Household ${number} has no head`
               })
-            )
-            headRules.push(row.line)
-          } else if (row.isHead && heads++ > 0) {
-            problems.push(
-              problemAt(row.line, "relation", ResidentsImportCode.SecondHead, {
-                "zh-CN": `户 ${number} 已有户主`,
-                en: `Household ${number} already has a head`
+            : problemAt(line, "relation", ResidentsImportCode.HeadRefused, {
+                "zh-CN": `户 ${number} 的户主（第 ${head} 行）未通过检查，本户暂不导入`,
+                en: `The head of household ${number} (line ${head}) was refused, so the household waits`
               })
-            )
-            headRules.push(row.line)
-          }
-        }
+        )
       }
     }
-    yield* markRefused(batch, headRules)
     return problems
   })
 
-const affected = (result: { numAffectedRows?: bigint }) => Number(result.numAffectedRows ?? 0n)
+const countBy = (table: string, column: string, district: string, batch: string) =>
+  Db.use(
+    (db) =>
+      db
+        .selectFrom(table)
+        .select([column, (eb) => eb.fn.countAll().as("n")])
+        .where("district_code", "=", district)
+        .where("batch_id", "=", batch)
+        .groupBy(column)
+        .execute() as Promise<unknown> as Promise<ReadonlyArray<Record<string, string | number | bigint>>>
+  )
 
-const run = (query: ReturnType<typeof sql>) => Db.use((db) => query.execute(db).then(affected))
-
-/** The rows that passed become dwellings, households, residents, residences and tags; the batch is cleared. */
+/**
+ * Writes the held-back rows `check` cleared; with only the good rows asked for,
+ * takes out the households left without a head and the flats and households
+ * no row of the file stands in; then counts what the batch wrote.
+ */
 const settle = (batch: Batch) =>
   Effect.gen(function* () {
-    const { dialect } = yield* Db.Db
-    const actor = yield* CurrentActor
-    const where = sql`${inBatch(batch)} and s.refused = 0`
-    const dwellings = yield* run(sql`
-      insert into registry_dwelling (district_code, id, building_id, unit, flat, occupancy, scope_path)
-      select distinct s.district_code, s.dwelling_id, s.building_id, s.unit, s.flat, null, s.scope_path
-      from registry_import_row s where ${where} and s.dwelling_new = 1`)
-    const households = yield* run(sql`
-      insert into registry_household (district_code, id, number, dwelling_id, formed_on, scope_path, batch_id)
-      select s.district_code, s.household_id, min(s.household), s.dwelling_id, min(s.moved_in_on), s.scope_path, s.batch_id
-      from registry_import_row s where ${where} and s.household_new = 1
-      group by s.district_code, s.household_id, s.dwelling_id, s.scope_path, s.batch_id`)
-    const residents = yield* run(sql`
-      insert into registry_person (district_code, id, name, document_type, document_hash, document_cipher,
-        birth_date, sex, phone_hash, phone_cipher, household_id, relation, building_id, moved_in_on, scope_path, batch_id)
-      select s.district_code, s.person_id, s.name, s.document_type, s.document_hash, s.document_cipher,
-        s.birth_date, s.sex, s.phone_hash, s.phone_cipher, s.household_id, s.relation, s.building_id, s.moved_in_on,
-        s.scope_path, s.batch_id
-      from registry_import_row s where ${where}`)
-    yield* run(sql`
-      insert into registry_residence (district_code, id, person_id, household_id, dwelling_id, relation,
-        valid_from, reason, scope_path)
-      select s.district_code, s.residence_id, s.person_id, s.household_id, s.dwelling_id, s.relation,
-        s.moved_in_on, 'moved_in', s.scope_path
-      from registry_import_row s where ${where}`)
-    // One id per (row, tag): the row's tag base with the tag's number as its last byte. Still a UUID.
-    const tagId = (suffix: string, base: RawBuilder<unknown>) =>
-      dialect === "postgres"
-        ? sql`cast(substr(${base}, 1, 34) || ${suffix} as uuid)`
-        : sql`substr(${base}, 1, 34) || ${suffix}`
-    const text = (column: RawBuilder<unknown>) => (dialect === "postgres" ? sql`cast(${column} as text)` : column)
-    const counts: Record<string, number> = {}
-    for (const [index, tag] of tags.entries()) {
-      const suffix = index.toString(16).padStart(2, "0")
-      const tagged = sql`${where} and s.tags > '' and s.tags like ${`%;${tag.code};%`}`
-      const written =
-        tag.appliesTo === "resident"
-          ? yield* run(sql`
-              insert into registry_resident_tag (district_code, id, person_id, tag, started_on, set_by, batch_id, scope_path)
-              select s.district_code, ${tagId(suffix, text(sql`s.tag_base`))}, s.person_id, ${tag.code}, ${batch.context.today}, ${actor.id},
-                s.batch_id, s.scope_path
-              from registry_import_row s where ${tagged}`)
-          : yield* run(sql`
-              insert into registry_household_tag (district_code, id, household_id, tag, started_on, set_by, batch_id, scope_path)
-              select s.district_code, ${tagId(suffix, sql`min(${text(sql`s.tag_base`)})`)},
-                s.household_id, ${tag.code}, ${batch.context.today}, ${actor.id}, s.batch_id, s.scope_path
-              from registry_import_row s where ${tagged}
-              group by s.district_code, s.household_id, s.batch_id, s.scope_path`)
-      if (written > 0) counts[tag.code] = written
+    const context = batch.context
+    const district = batch.meta.district
+    for (const { table, columns } of [{ table: "registry_person", columns: PERSON }, ...TABLES]) {
+      const rows = context.cleared.flatMap((s) => s.rows!.filter(([t]) => t === table).map(([, row]) => row))
+      if (rows.length > 0) yield* Db.bulkInsert({ table, columns, rows })
     }
-    yield* run(
-      sql`delete from registry_import_row where district_code = ${batch.meta.district} and batch_id = ${batch.id}`
+    const refusedSome = context.suspects.length > context.cleared.length || context.headless.length > 0
+    if (refusedSome) {
+      for (const chunk of chunks(context.headless.map((h) => h.id))) {
+        for (const table of ["registry_resident_tag", "registry_residence"]) {
+          yield* Db.use((db) =>
+            db
+              .deleteFrom(table)
+              .where("district_code", "=", district)
+              .where(
+                "person_id",
+                "in",
+                db
+                  .selectFrom("registry_person")
+                  .select("id")
+                  .where("district_code", "=", district)
+                  .where("household_id", "in", chunk)
+              )
+              .execute()
+          )
+        }
+        yield* Db.use((db) =>
+          db
+            .deleteFrom("registry_household_tag")
+            .where("district_code", "=", district)
+            .where("household_id", "in", chunk)
+            .execute()
+        )
+        yield* Db.use((db) =>
+          db
+            .deleteFrom("registry_person")
+            .where("district_code", "=", district)
+            .where("household_id", "in", chunk)
+            .execute()
+        )
+      }
+      // Households and flats this batch made that no resident of it lives in any more.
+      yield* Db.use((db) =>
+        db
+          .deleteFrom("registry_household_tag")
+          .where("district_code", "=", district)
+          .where("batch_id", "=", batch.id)
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom("registry_person as p")
+                  .select("p.id")
+                  .whereRef("p.district_code", "=", "registry_household_tag.district_code")
+                  .whereRef("p.household_id", "=", "registry_household_tag.household_id")
+              )
+            )
+          )
+          .execute()
+      )
+      yield* Db.use((db) =>
+        db
+          .deleteFrom("registry_household")
+          .where("district_code", "=", district)
+          .where("batch_id", "=", batch.id)
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom("registry_person as p")
+                  .select("p.id")
+                  .whereRef("p.district_code", "=", "registry_household.district_code")
+                  .whereRef("p.household_id", "=", "registry_household.id")
+              )
+            )
+          )
+          .execute()
+      )
+      const made = [...context.dwellings.values()].filter((d) => d.isNew).map((d) => d.id)
+      for (const chunk of chunks(made)) {
+        yield* Db.use((db) =>
+          db
+            .deleteFrom("registry_dwelling")
+            .where("district_code", "=", district)
+            .where("id", "in", chunk)
+            .where(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom("registry_household as h")
+                    .select("h.id")
+                    .whereRef("h.district_code", "=", "registry_dwelling.district_code")
+                    .whereRef("h.dwelling_id", "=", "registry_dwelling.id")
+                )
+              )
+            )
+            .execute()
+        )
+      }
+    }
+    const total = (rows: ReadonlyArray<Record<string, unknown>>) => rows.reduce((n, r) => n + Number(r["n"]), 0)
+    const residents = total(yield* countBy("registry_person", "batch_id", district, batch.id))
+    const households = total(yield* countBy("registry_household", "batch_id", district, batch.id))
+    const made = [...context.dwellings.values()].filter((d) => d.isNew).map((d) => d.id)
+    let dwellings = 0
+    for (const chunk of chunks(made)) {
+      const row = yield* Db.use((db) =>
+        db
+          .selectFrom("registry_dwelling")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .where("district_code", "=", district)
+          .where("id", "in", chunk)
+          .executeTakeFirstOrThrow()
+      )
+      dwellings += Number(row.n)
+    }
+    const counts: Record<string, number> = {}
+    for (const table of ["registry_resident_tag", "registry_household_tag"]) {
+      for (const row of yield* countBy(table, "tag", district, batch.id)) counts[String(row["tag"])] = Number(row["n"])
+    }
+    const ordered = Object.fromEntries(
+      tags.filter((t) => counts[t.code] !== undefined).map((t) => [t.code, counts[t.code]!])
     )
     return {
       written: residents,
-      counts: { residents, households, dwellings, ...counts },
-      payload: { tags: counts }
+      counts: { residents, households, dwellings, ...ordered },
+      payload: { tags: ordered }
     }
   })
 
@@ -652,8 +871,9 @@ export const residents = importer({
   meta: Meta,
   row: ResidentRow,
   target: (meta) => ({ district: meta.district, scopePath: scopePath(meta.district) }),
-  table: "registry_import_row",
-  columns: COLUMNS,
+  table: "registry_person",
+  columns: PERSON,
+  tables: TABLES,
   prepare,
   toRow,
   check,

@@ -314,9 +314,9 @@ export const staff: Migration = {
 }
 
 /**
- * Rows of the places and residents imports, staged inside the import's one
- * transaction so that the rules across rows run as SQL over the whole batch;
- * a batch's rows are deleted when it settles, and never outlive a rollback.
+ * Rows of the places import, staged inside the import's one transaction so that
+ * the rules across rows run over the whole batch; a batch's rows are deleted
+ * when it settles, and never outlive a rollback.
  */
 export const staging: Migration = {
   name: "0005_import_staging",
@@ -332,47 +332,7 @@ export const staging: Migration = {
       .addColumn("compound", "text", (c) => c.notNull())
       .addColumn("building", "text", (c) => c.notNull())
       .addColumn("flats", "integer")
-      .addPrimaryKeyConstraint("registry_import_place_pk", ["district_code", "batch_id", "line"]),
-    db.schema
-      .createTable("registry_import_row")
-      .addColumn("district_code", types.districtCode, (c) => c.notNull())
-      .addColumn("batch_id", types.id, (c) => c.notNull())
-      .addColumn("line", "integer", (c) => c.notNull())
-      .addColumn("person_id", types.id, (c) => c.notNull())
-      .addColumn("residence_id", types.id, (c) => c.notNull())
-      .addColumn("tag_base", types.id, (c) => c.notNull())
-      .addColumn("name", "text", (c) => c.notNull())
-      .addColumn("document_type", "text", (c) => c.notNull())
-      .addColumn("document_hash", "text")
-      .addColumn("document_cipher", "text")
-      .addColumn("birth_date", types.date)
-      .addColumn("sex", "text")
-      .addColumn("phone_hash", "text")
-      .addColumn("phone_cipher", "text")
-      .addColumn("building_id", types.id, (c) => c.notNull())
-      .addColumn("dwelling_id", types.id, (c) => c.notNull())
-      // The dwelling or household did not exist before the batch: settling creates it.
-      .addColumn("dwelling_new", "integer", (c) => c.notNull())
-      .addColumn("unit", "text", (c) => c.notNull())
-      .addColumn("flat", "text", (c) => c.notNull())
-      .addColumn("household_id", types.id, (c) => c.notNull())
-      .addColumn("household_new", "integer", (c) => c.notNull())
-      .addColumn("household", "text", (c) => c.notNull())
-      // Heads the household already had in the registry, for the one-head rule.
-      .addColumn("heads_before", "integer", (c) => c.notNull())
-      .addColumn("relation", "text", (c) => c.notNull())
-      .addColumn("is_head", "integer", (c) => c.notNull())
-      // Tag codes as `;code;code;`, `""` for none, so one tag is found with LIKE.
-      .addColumn("tags", "text", (c) => c.notNull())
-      .addColumn("moved_in_on", types.date, (c) => c.notNull())
-      .addColumn("scope_path", types.scopePath, (c) => c.notNull())
-      .addColumn("refused", "integer", (c) => c.notNull())
-      .addPrimaryKeyConstraint("registry_import_row_pk", ["district_code", "batch_id", "line"]),
-    // Only tagged rows are read when tags are settled: the index skips the rest.
-    db.schema
-      .createIndex("registry_import_row_tags_idx")
-      .on("registry_import_row")
-      .columns(["district_code", "batch_id", "tags"])
+      .addPrimaryKeyConstraint("registry_import_place_pk", ["district_code", "batch_id", "line"])
   ]
 }
 

@@ -716,7 +716,6 @@ export const conformance = (options: ConformanceOptions): void => {
           "registry_household",
           "registry_household_tag",
           "registry_import_place",
-          "registry_import_row",
           "registry_person",
           "registry_residence",
           "registry_resident_tag",

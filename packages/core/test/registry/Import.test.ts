@@ -151,6 +151,36 @@ describe("the residents import", () => {
     expect(await count(k, "residents")).toBe(4)
   })
 
+  it("a member listed before a head that is refused waits too: what was written for them is taken out", async () => {
+    const k = await district()
+    await importPlaces(k)
+    const rows: Array<ResidentRow> = ledger(2)
+    // Household H0: the spouse first, then a head whose number is mangled.
+    const [head, spouse] = [rows[0]!, rows[1]!]
+    rows[0] = spouse
+    rows[1] = { ...head, id_number: "2.30503E+17" }
+    const result = await k.import(Registry.imports.residents({ district: D }, rows), system, { goodRowsOnly: true })
+    expect(result.problems.map((p) => [p.row, p.code])).toEqual([
+      [1, "REGISTRY.HEAD_REFUSED"],
+      [2, "REGISTRY.ID_SCIENTIFIC_NOTATION"]
+    ])
+    expect(result.counts).toMatchObject({ residents: 2, households: 1, dwellings: 1 })
+    expect(await count(k, "residents")).toBe(2)
+    expect(await count(k, "households")).toBe(1)
+  })
+
+  it("the same file imported twice refuses every row the second time, as already registered", async () => {
+    const k = await district()
+    await importPlaces(k)
+    await k.import(Registry.imports.residents({ district: D }, ledger(4)), system)
+    const again = await k.import(Registry.imports.residents({ district: D }, ledger(4)), system, { goodRowsOnly: true })
+    expect(again.written).toBe(0)
+    expect(again.rejected).toBe(8)
+    expect(new Set(again.problems.map((p) => p.code))).toEqual(new Set(["REGISTRY.DOCUMENT_REGISTERED"]))
+    expect(await count(k, "residents")).toBe(8)
+    expect(await count(k, "households")).toBe(4)
+  })
+
   it("gives each bad row of a file its line in the file, the header being line 1", async () => {
     const k = await district()
     await importPlaces(k)
