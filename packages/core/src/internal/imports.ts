@@ -148,8 +148,7 @@ export const runImport = <R, E>(
             ...def.tables.filter((t) => t.parent !== true)
           ]
           const buffers = new Map(tables.map((t) => [t.table, [] as Array<ReadonlyArray<unknown>>]))
-          const iterator =
-            Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()
+          const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()
           let index = 0
           const fill = async (): Promise<boolean> => {
             for (let n = 0; n < CHUNK_ROWS; n++) {
