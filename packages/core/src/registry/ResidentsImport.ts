@@ -120,11 +120,11 @@ interface Household {
   /** Heads counted so far: the registry's, then the file's accepted rows. */
   heads: number
   /** The first line of a head's row that was refused. */
-  refusedHead?: number
+  refusedHead: number | undefined
   /** Lines of the members accepted while the household had no head; dropped once it has one. */
   members: Array<number> | null
   /** Household tags already written for it by this import. */
-  tags?: Set<string>
+  tags: Set<string> | undefined
   readonly isNew: boolean
 }
 
@@ -261,7 +261,9 @@ const prepare = (meta: typeof Meta.Type, batch: string) =>
         dwelling: String(row.dwelling_id),
         scopePath: row.scope_path,
         heads: Number(row.heads),
+        refusedHead: undefined,
         members: null,
+        tags: undefined,
         isNew: false
       })
     }
@@ -520,14 +522,15 @@ const toRow = (row: ResidentRow, meta: typeof Meta.Type, id: string, context: Re
     rows.push(["registry_dwelling", [district, dwelling.id, building.id, unit, flat, building.scopePath]])
   }
   if (household === undefined) {
-    const refusedHead = context.refusedHeads.get(householdNumber)
+    // Every field set from the start: one object shape for 400,000 households keeps them small.
     household = {
       id: context.nextId(),
       dwelling: dwelling.id,
       scopePath: building.scopePath,
       heads: 0,
-      ...(refusedHead === undefined ? {} : { refusedHead }),
+      refusedHead: context.refusedHeads.get(householdNumber),
       members: [],
+      tags: undefined,
       isNew: true
     }
     context.households.set(householdNumber, household)
