@@ -1,8 +1,8 @@
-import { Effect, Either, type ParseResult, Schema } from "effect"
+import { Effect, Either, Fiber, type ParseResult, Schema } from "effect"
 import type { Actor } from "../Actor.js"
 import * as Db from "../Db.js"
 import { storageError } from "../Db.js"
-import { CoreCode, InvalidInput, type Problem } from "../Errors.js"
+import { CoreCode, InvalidInput, type Problem, type StorageError } from "../Errors.js"
 import * as Events from "../Events.js"
 import type { ImportOptions, ImportResult, RunError } from "../Kernel.js"
 import type { ImportDef, ImportRequest, ImportRows, RowRefused, TableRow } from "../Plugin.js"
@@ -152,26 +152,37 @@ export const runImport = <R, E>(
           let index = 0
           const fill = async (): Promise<boolean> => {
             for (let n = 0; n < CHUNK_ROWS; n++) {
+              // Let the event loop turn now and then, so the previous chunk's writes flow to the server meanwhile.
+              if (n % 256 === 255) await new Promise((resolve) => setImmediate(resolve))
               const next = await iterator.next()
               if (next.done === true) return true
               for (const [table, row] of accept(next.value, index++) ?? []) buffers.get(table)!.push(row)
             }
             return false
           }
+          const write = (chunk: ReadonlyMap<string, ReadonlyArray<ReadonlyArray<unknown>>>) =>
+            Effect.forEach(
+              tables.filter(({ table }) => chunk.get(table)!.length > 0),
+              ({ table, columns }) =>
+                Effect.map(Db.bulkInsert({ table, columns, rows: chunk.get(table)! }), (n) => {
+                  if (table === def.table) inserted += n
+                }),
+              { discard: true }
+            )
+          // A chunk is written while the next is read and checked: on a server the two overlap.
+          let writing: Fiber.RuntimeFiber<void, StorageError> | undefined
           for (;;) {
             const done = yield* Effect.tryPromise({
               try: fill,
               catch: (error) => storageError("read import rows", error, false)
             })
-            for (const { table, columns } of tables) {
-              const rows = buffers.get(table)!
-              if (rows.length === 0) continue
-              const n = yield* Db.bulkInsert({ table, columns, rows })
-              if (table === def.table) inserted += n
-              buffers.set(table, [])
-            }
+            const chunk = new Map(buffers)
+            for (const { table } of tables) buffers.set(table, [])
+            if (writing !== undefined) yield* Fiber.join(writing)
+            writing = yield* Effect.fork(write(chunk))
             if (done) break
           }
+          yield* Fiber.join(writing)
         }
         if (def.check !== undefined) {
           for (const p of yield* def.check({ id: batch, meta, context, goodRowsOnly })) {
