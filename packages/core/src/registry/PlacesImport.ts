@@ -12,12 +12,12 @@ import { Effect, Schema } from "effect"
 import { scopePath } from "../Actor.js"
 import { DistrictCode } from "../Core.js"
 import * as Db from "../Db.js"
+import * as Ids from "../Ids.js"
 import type { Problem, Text } from "../Errors.js"
 import { type ImportBatch, importer, problemAt, refuseRow, type RowProblem } from "../Plugin.js"
 import type { ColumnSpec } from "./Csv.js"
 import {
   compoundId,
-  createBuilding,
   createCommunity,
   createGrid,
   createStreet,
@@ -294,6 +294,8 @@ const settle = (batch: ImportBatch<Meta, PlacesImportContext>) =>
     const grids = [...places.grids]
     const compounds = new Map(places.compounds)
     const counts = { streets: 0, communities: 0, grids: 0, compounds: 0, buildings: 0 }
+    const buildings: Array<ReadonlyArray<unknown>> = []
+    const history: Array<ReadonlyArray<unknown>> = []
     for (const row of batch.context.good) {
       let street = named(streets, row.street)
       if (street === undefined) {
@@ -321,10 +323,22 @@ const settle = (batch: ImportBatch<Meta, PlacesImportContext>) =>
         counts.compounds++
       }
       if (!places.buildings.has(`${row.compound}\u0000${row.building}`)) {
-        yield* createBuilding(district, compound, row.building, grid, row.flats ?? undefined, since)
-        counts.buildings++
+        const id = yield* Ids.next
+        buildings.push([district, id, compound, row.building, grid.id, row.flats, grid.scope_path])
+        history.push([district, id, since, grid.id])
       }
     }
+    // Buildings are the many rows of a places file: written in bulk, each with its history's first row.
+    counts.buildings = yield* Db.bulkInsert({
+      table: "registry_building",
+      columns: ["district_code", "id", "compound_id", "name", "grid_id", "flats", "scope_path"],
+      rows: buildings
+    })
+    yield* Db.bulkInsert({
+      table: "registry_building_grid",
+      columns: ["district_code", "building_id", "valid_from", "grid_id"],
+      rows: history
+    })
     yield* Db.use((db) =>
       db
         .deleteFrom("registry_import_place")
