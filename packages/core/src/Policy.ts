@@ -22,6 +22,12 @@ export interface Target {
    * district lets it run, and the scope filter limits the rows it sees.
    */
   readonly scopePath?: string
+  /**
+   * The resident a command acts on, when it acts on one: a worker who holds
+   * temporary access to that resident may then act although the resident lies
+   * outside their scope, and each such act is written to the audit trail.
+   */
+  readonly resident?: string
 }
 
 /**

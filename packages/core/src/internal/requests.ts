@@ -1,9 +1,10 @@
 import { Clock, Effect, Schema } from "effect"
 import * as Db from "../Db.js"
+import * as Events from "../Events.js"
 import type { Transaction } from "../Db.js"
 import type { StorageError } from "../Errors.js"
 import * as Scope from "../Scope.js"
-import type { Actor } from "../Actor.js"
+import { type Actor, CurrentActor } from "../Actor.js"
 import { CoreCode, type Forbidden, InvalidInput, UnknownCommand } from "../Errors.js"
 import type { CommandRequest, QueryRequest } from "../Plugin.js"
 import * as Policy from "../Policy.js"
@@ -78,6 +79,43 @@ const scoped = (
     }
   })
 
+/**
+ * A command's check: the actor's grants, or else temporary access to the one
+ * resident the command acts on, held by an actor whose role may run the command
+ * somewhere in the district (DHIS2's temporary ownership). An act under
+ * temporary access is an audit event.
+ */
+const authorizeCommand = (action: string, target: Policy.Target) =>
+  Effect.catchTag(Policy.authorize(action, target), "Forbidden", (forbidden) =>
+    Effect.gen(function* () {
+      const resident = target.resident
+      const actor = yield* CurrentActor
+      const policy = yield* Policy.Policy
+      const mayAct = policy.grantsFor(actor, action).some((grant) => grant.district === target.district)
+      if (resident === undefined || !mayAct) return yield* forbidden
+      const now = new Date(yield* Clock.currentTimeMillis)
+      const access = yield* Db.use((db) =>
+        db
+          .selectFrom("registry_temporary_access")
+          .select("id")
+          .where("district_code", "=", target.district)
+          .where("user_id", "=", actor.id)
+          .where("person_id", "=", resident)
+          .where("expires_at", ">", now)
+          .where("revoked_at", "is", null)
+          .executeTakeFirst()
+      )
+      if (access === undefined) return yield* forbidden
+      yield* Events.append({
+        type: "registry.temporary-access-used",
+        district: target.district,
+        ...(target.scopePath === undefined ? {} : { scopePath: target.scopePath }),
+        subject: resident,
+        payload: { action, access: String(access.id) }
+      })
+    })
+  )
+
 /** Runs a command (validate, load, authorise, run, in one unit of work) or a query (in a read snapshot). */
 export const runRequest = <A, E>(
   env: Env,
@@ -111,7 +149,7 @@ export const runRequest = <A, E>(
       request.action,
       Effect.gen(function* () {
         const loaded = def.load ? yield* def.load(input) : undefined
-        yield* Policy.authorize(request.action, def.target(input, loaded))
+        yield* authorizeCommand(request.action, def.target(input, loaded))
         return (yield* def.run(input, loaded)) as A
       }) as Effect.Effect<A, E | Forbidden, never>
     )

@@ -135,6 +135,7 @@ export const Registry = definePlugin({
     "registry.tag-ended": { "zh-CN": "结束标签", en: "Tag ended" },
     "registry.numbers-unmasked": { "zh-CN": "查看完整证件号码", en: "Numbers shown whole" },
     "registry.restricted-tag-read": { "zh-CN": "查看受限标签", en: "Restricted tag read" },
+    "registry.temporary-access-used": { "zh-CN": "临时授权下操作", en: "Acted under temporary access" },
     "registry.temporary-access-read": { "zh-CN": "临时授权下查看", en: "Read under temporary access" },
     "registry.staff-appointed": { "zh-CN": "任命网格人员", en: "Grid staff appointed" },
     "registry.staff-duties-set": { "zh-CN": "设定网格人员职责", en: "Grid staff duties set" },

@@ -56,7 +56,7 @@ const subjectOf = (district: string, tag: TagCode, subject: string) =>
         id: subject
       })
     }
-    return { scopePath: String(row.scope_path) }
+    return { scopePath: String(row.scope_path), resident: owner === "registry_person" ? subject : undefined }
   })
 
 export const addTag = command({
@@ -68,7 +68,11 @@ export const addTag = command({
     startedOn: Schema.optional(IsoDate)
   }),
   load: (input) => subjectOf(input.district, input.tag, input.subject),
-  target: (input, subject) => ({ district: input.district, scopePath: subject.scopePath }),
+  target: (input, subject) => ({
+    district: input.district,
+    scopePath: subject.scopePath,
+    ...(subject.resident === undefined ? {} : { resident: subject.resident })
+  }),
   run: (input, subject) =>
     Effect.gen(function* () {
       const { table, column } = tagTable(input.tag)
@@ -125,7 +129,11 @@ export const endTag = command({
     endedOn: Schema.optional(IsoDate)
   }),
   load: (input) => subjectOf(input.district, input.tag, input.subject),
-  target: (input, subject) => ({ district: input.district, scopePath: subject.scopePath }),
+  target: (input, subject) => ({
+    district: input.district,
+    scopePath: subject.scopePath,
+    ...(subject.resident === undefined ? {} : { resident: subject.resident })
+  }),
   run: (input, subject) =>
     Effect.gen(function* () {
       const { table, column } = tagTable(input.tag)

@@ -356,6 +356,35 @@ export const registryStaffTests = (fresh: () => Promise<RegistryDatabase>) => {
     expect(reads.map((e) => e.payload["query"])).toContain("registry.resident")
   })
 
+  it("temporary access lets the worker act on that one resident too, and each act is audited", async () => {
+    const db = await fresh()
+    const { kernel, zhao, qian } = await district(db.open())
+    db.track(kernel)
+    const tag = (id: string) =>
+      kernel.exec(Registry.commands.addTag({ district: DISTRICT, tag: "living_alone", subject: id }), g2Worker)
+    expect(await failure(tag(zhao.id))).toBeInstanceOf(Forbidden)
+    const access = await kernel.exec(
+      Registry.commands.grantTemporaryAccess({
+        district: DISTRICT,
+        user: g2Worker.id,
+        resident: zhao.id,
+        reason: "独居老人夜间求助，本网格网格员不在岗",
+        expiresAt: new Date(Date.now() + 3_600_000)
+      }),
+      boaiAdmin
+    )
+    await tag(zhao.id)
+    // Only that resident: a member of the same household stays out of reach.
+    expect(await failure(tag(qian.id))).toBeInstanceOf(Forbidden)
+    const events = await kernel.events.since({ district: DISTRICT, after: 0 })
+    expect(events.filter((e) => e.type === "registry.temporary-access-used")).toMatchObject([
+      { subject: zhao.id, actor: g2Worker.id, payload: { action: "registry.addTag", access: access.id } }
+    ])
+    await kernel.exec(Registry.commands.revokeTemporaryAccess({ district: DISTRICT, access: access.id }), boaiAdmin)
+    const end = Registry.commands.endTag({ district: DISTRICT, tag: "living_alone", subject: zhao.id })
+    expect(await failure(kernel.exec(end, g2Worker))).toBeInstanceOf(Forbidden)
+  })
+
   it("temporary access ends at its expiry", async () => {
     const db = await fresh()
     const { kernel, zhao } = await district(db.open())
