@@ -774,41 +774,29 @@ const settle = (batch: Batch) =>
             .execute()
         )
       }
-      // Households and flats this batch made that no resident of it lives in any more.
-      yield* Db.use((db) =>
-        db
-          .deleteFrom("registry_household_tag")
-          .where("district_code", "=", district)
-          .where("batch_id", "=", batch.id)
-          .where(({ not, exists, selectFrom }) =>
-            not(
-              exists(
-                selectFrom("registry_person as p")
-                  .select("p.id")
-                  .whereRef("p.district_code", "=", "registry_household_tag.district_code")
-                  .whereRef("p.household_id", "=", "registry_household_tag.household_id")
+      // Households (and their tags) and flats this batch made that no resident of it lives in any more.
+      for (const [table, key] of [
+        ["registry_household_tag", "household_id"],
+        ["registry_household", "id"]
+      ] as const) {
+        yield* Db.use((db) =>
+          db
+            .deleteFrom(table)
+            .where("district_code", "=", district)
+            .where("batch_id", "=", batch.id)
+            .where(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom("registry_person as p")
+                    .select("p.id")
+                    .whereRef("p.district_code", "=", `${table}.district_code`)
+                    .whereRef("p.household_id", "=", `${table}.${key}`)
+                )
               )
             )
-          )
-          .execute()
-      )
-      yield* Db.use((db) =>
-        db
-          .deleteFrom("registry_household")
-          .where("district_code", "=", district)
-          .where("batch_id", "=", batch.id)
-          .where(({ not, exists, selectFrom }) =>
-            not(
-              exists(
-                selectFrom("registry_person as p")
-                  .select("p.id")
-                  .whereRef("p.district_code", "=", "registry_household.district_code")
-                  .whereRef("p.household_id", "=", "registry_household.id")
-              )
-            )
-          )
-          .execute()
-      )
+            .execute()
+        )
+      }
       const made = [...context.dwellings.values()].filter((d) => d.isNew).map((d) => d.id)
       for (const chunk of chunks(made)) {
         yield* Db.use((db) =>
