@@ -22,7 +22,7 @@ import * as Db from "../Db.js"
 import * as Events from "../Events.js"
 import * as Ids from "../Ids.js"
 import { command } from "../Plugin.js"
-import { Address, buildingAt, Relation } from "./People.js"
+import { Address, buildingAt, insertHousehold, Relation } from "./People.js"
 import { dwellingId, IsoDate } from "./Places.js"
 import { refused } from "./Refused.js"
 import * as Rescope from "./Rescope.js"
@@ -607,21 +607,7 @@ const formHousehold = (district: string, number: string | undefined, dwelling: s
         )
       }
     }
-    const id = yield* Ids.next
-    yield* Db.use((db) =>
-      db
-        .insertInto("registry_household")
-        .values({
-          district_code: district,
-          id,
-          number: number ?? null,
-          dwelling_id: dwelling,
-          formed_on: on,
-          scope_path: path
-        })
-        .execute()
-    )
-    return id
+    return yield* insertHousehold(district, number, dwelling, path, on)
   })
 
 const Members = Schema.NonEmptyArray(Schema.Struct({ resident: Schema.UUID, relation: Relation }))

@@ -114,6 +114,32 @@ export const seal = (district: string, document: Document, phone: string | undef
     }
   })
 
+/** Writes a new household formed on `on` in a dwelling; shared by registration and the moves. @since 0.2.0 */
+export const insertHousehold = (
+  district: string,
+  number: string | undefined,
+  dwelling: string,
+  path: string,
+  on: string
+) =>
+  Effect.gen(function* () {
+    const id = yield* Ids.next
+    yield* Db.use((db) =>
+      db
+        .insertInto("registry_household")
+        .values({
+          district_code: district,
+          id,
+          number: number ?? null,
+          dwelling_id: dwelling,
+          formed_on: on,
+          scope_path: path
+        })
+        .execute()
+    )
+    return id
+  })
+
 /** The household with this number, created in `dwelling` if it is new. @since 0.2.0 */
 const householdFor = (district: string, number: string | undefined, dwelling: string, path: string, on: string) =>
   Effect.gen(function* () {
@@ -137,21 +163,7 @@ const householdFor = (district: string, number: string | undefined, dwelling: st
         return { id: String(row.id), created: false }
       }
     }
-    const id = yield* Ids.next
-    yield* Db.use((db) =>
-      db
-        .insertInto("registry_household")
-        .values({
-          district_code: district,
-          id,
-          number: number ?? null,
-          dwelling_id: dwelling,
-          formed_on: on,
-          scope_path: path
-        })
-        .execute()
-    )
-    return { id, created: true }
+    return { id: yield* insertHousehold(district, number, dwelling, path, on), created: true }
   })
 
 export const registerResident = command({
