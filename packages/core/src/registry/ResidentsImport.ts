@@ -32,6 +32,7 @@ import { checkDocument, type DocumentType } from "./IdentityDocument.js"
 import * as Keys from "./Keys.js"
 import { todayInChina } from "./Places.js"
 import type { SecretsService } from "./Secrets.js"
+import { Dwellings, Households } from "./MetHouseholds.js"
 import { prefixOf, SeenNumbers } from "./SeenNumbers.js"
 import { HEAD_OF_HOUSEHOLD, parseDocumentType, parseRelation, parseTag, splitTags, tags } from "./Vocabulary.js"
 
@@ -113,28 +114,13 @@ interface Building {
   readonly scopePath: string
 }
 
-interface Household {
-  readonly id: string
-  readonly dwelling: string
-  readonly scopePath: string
-  /** Heads counted so far: the registry's, then the file's accepted rows. */
-  heads: number
-  /** The first line of a head's row that was refused. */
-  refusedHead: number | undefined
-  /** Lines of the members accepted while the household had no head; dropped once it has one. */
-  members: Array<number> | null
-  /** Household tags already written for it by this import. */
-  tags: Set<string> | undefined
-  readonly isNew: boolean
-}
-
 /** A row whose number was met before (or is in the registry): written or refused once `check` has compared full hashes. */
 interface Suspect {
   readonly line: number
   readonly hash: string
   readonly prefix: number
-  /** Absent when the row also broke a household rule, kept in `pending`. */
-  readonly household?: Household
+  /** The household's slot in {@link Households}; -1 when the row also broke a household rule, kept in `pending`. */
+  readonly household: number
   readonly isHead: boolean
   /** The household rule the row breaks should its number prove new after all. */
   readonly pending?: RowProblem
@@ -152,14 +138,14 @@ export interface ResidentsImportContext {
   readonly nextId: () => string
   readonly buildings: ReadonlyMap<string, Building>
   readonly compounds: ReadonlySet<string>
-  readonly dwellings: Map<string, { readonly id: string; readonly isNew: boolean }>
-  readonly households: Map<string, Household>
+  readonly dwellings: Dwellings
+  readonly households: Households
   readonly seen: SeenNumbers
   readonly suspects: Array<Suspect>
   /** Suspects confirmed by `check` as rows to write after all. */
   readonly cleared: Array<Suspect>
-  /** Households `check` found without a head, whose members are removed when only good rows are imported. */
-  readonly headless: Array<Household>
+  /** Households (slots) `check` found without a head, whose members are removed when only good rows are imported. */
+  readonly headless: Array<number>
   /** The file names documents by type and number, not by `id_number`: problems name that column. */
   documentColumn: "id_number" | "document_number"
   /** Households whose head's row was refused before its household was known, with that row's line. */
@@ -225,11 +211,13 @@ const prepare = (meta: typeof Meta.Type, batch: string) =>
         .where("district_code", "=", district)
         .execute()
     )) as ReadonlyArray<{ id: string; building_id: string; unit: string; flat: string }>
-    const dwellings = new Map<string, { readonly id: string; readonly isNew: boolean }>()
+    const dwellings = new Dwellings()
+    const dwellingSlots = new Map<string, number>()
     for (const row of dwellingRows) {
       const building = byId.get(String(row.building_id))
-      if (building !== undefined)
-        dwellings.set(key(building.index, row.unit, row.flat), { id: String(row.id), isNew: false })
+      if (building !== undefined) {
+        dwellingSlots.set(String(row.id), dwellings.add(building.index, row.unit, row.flat, String(row.id), false))
+      }
     }
     const householdRows = (yield* Db.use((db) =>
       db
@@ -241,31 +229,22 @@ const prepare = (meta: typeof Meta.Type, batch: string) =>
             .on("p.relation", "=", HEAD_OF_HOUSEHOLD)
             .on("p.died_on", "is", null)
         )
-        .select(["h.id", "h.number", "h.dwelling_id", "h.scope_path", (eb) => eb.fn.count("p.id").as("heads")])
+        .select(["h.id", "h.number", "h.dwelling_id", (eb) => eb.fn.count("p.id").as("heads")])
         .where("h.district_code", "=", district)
         .where("h.number", "is not", null)
         .where("h.dissolved_on", "is", null)
-        .groupBy(["h.id", "h.number", "h.dwelling_id", "h.scope_path"])
+        .groupBy(["h.id", "h.number", "h.dwelling_id"])
         .execute()
     )) as ReadonlyArray<{
       id: string
       number: string
       dwelling_id: string | null
-      scope_path: string
       heads: number | string | bigint
     }>
-    const households = new Map<string, Household>()
+    const households = new Households()
     for (const row of householdRows) {
-      households.set(row.number, {
-        id: String(row.id),
-        dwelling: String(row.dwelling_id),
-        scopePath: row.scope_path,
-        heads: Number(row.heads),
-        refusedHead: undefined,
-        members: null,
-        tags: undefined,
-        isNew: false
-      })
+      const dwelling = row.dwelling_id === null ? undefined : dwellingSlots.get(String(row.dwelling_id))
+      households.add(row.number, String(row.id), dwelling ?? -1, Number(row.heads), false)
     }
     const seen = new SeenNumbers()
     yield* loadRegistered(district, seen)
@@ -293,7 +272,7 @@ const required: Text = { "zh-CN": "缺少必填项", en: "is required" }
 
 const problem = (column: string, code: string, text: Text): RowProblem => ({ column, code, ...text })
 
-const tagFacts = new Map(tags.map((tag) => [tag.code as string, tag]))
+const tagFacts = new Map(tags.map((tag, bit) => [tag.code as string, { ...tag, bit }]))
 
 const isDate = (value: string): boolean => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
@@ -463,8 +442,8 @@ const toRow = (row: ResidentRow, meta: typeof Meta.Type, id: string, context: Re
   const isHead = relation === HEAD_OF_HOUSEHOLD
   const refuse = (all: ReadonlyArray<RowProblem>) => {
     if (isHead && householdNumber !== "") {
-      const household = context.households.get(householdNumber)
-      if (household !== undefined) household.refusedHead ??= line
+      const household = context.households.find(householdNumber)
+      if (household !== -1) context.households.refuseHead(household, line)
       else if (!context.refusedHeads.has(householdNumber)) context.refusedHeads.set(householdNumber, line)
     }
     return refuseRow(all)
@@ -490,17 +469,17 @@ const toRow = (row: ResidentRow, meta: typeof Meta.Type, id: string, context: Re
   const suspected = prefix !== undefined && context.seen.get(prefix) !== undefined
 
   // A household lives in one flat, and has one head: the first met.
-  const dwellingKey = key(building.index, unit, flat)
-  const knownDwelling = context.dwellings.get(dwellingKey)
-  let household = context.households.get(householdNumber)
+  const households = context.households
+  const knownDwelling = context.dwellings.find(building.index, unit, flat)
+  let household = households.find(householdNumber)
   let pending: RowProblem | undefined
-  if (household !== undefined && household.dwelling !== knownDwelling?.id) {
+  if (household !== -1 && (households.dwelling(household) !== knownDwelling || knownDwelling === -1)) {
     pending = problem("flat", ResidentsImportCode.HouseholdElsewhere, {
       "zh-CN": `户 ${householdNumber} 住在另一套房屋`,
       en: `Household ${householdNumber} lives in another dwelling`
     })
     if (!suspected) return refuse([pending])
-  } else if (isHead && household !== undefined && household.heads > 0) {
+  } else if (isHead && household !== -1 && households.heads(household) > 0) {
     pending = problem("relation", ResidentsImportCode.SecondHead, {
       "zh-CN": `户 ${householdNumber} 已有户主`,
       en: `Household ${householdNumber} already has a head`
@@ -508,7 +487,7 @@ const toRow = (row: ResidentRow, meta: typeof Meta.Type, id: string, context: Re
     if (!suspected) return refuseRow([pending])
   }
   if (suspected && pending !== undefined) {
-    context.suspects.push({ line, hash: hash!, prefix: prefix!, isHead, pending })
+    context.suspects.push({ line, hash: hash!, prefix: prefix!, household: -1, isHead, pending })
     return null
   }
 
@@ -516,29 +495,23 @@ const toRow = (row: ResidentRow, meta: typeof Meta.Type, id: string, context: Re
   const movedIn = movedInCell === "" ? context.today : movedInCell
   const rows: Array<TableRow> = []
   let dwelling = knownDwelling
-  if (dwelling === undefined) {
-    dwelling = { id: context.nextId(), isNew: true }
-    context.dwellings.set(dwellingKey, dwelling)
-    rows.push(["registry_dwelling", [district, dwelling.id, building.id, unit, flat, building.scopePath]])
-  }
-  if (household === undefined) {
-    // Every field set from the start: one object shape for 400,000 households keeps them small.
-    household = {
-      id: context.nextId(),
-      dwelling: dwelling.id,
-      scopePath: building.scopePath,
-      heads: 0,
-      refusedHead: context.refusedHeads.get(householdNumber),
-      members: [],
-      tags: undefined,
-      isNew: true
-    }
-    context.households.set(householdNumber, household)
+  let dwellingId: string
+  if (dwelling === -1) {
+    dwellingId = context.nextId()
+    dwelling = context.dwellings.add(building.index, unit, flat, dwellingId, true)
+    rows.push(["registry_dwelling", [district, dwellingId, building.id, unit, flat, building.scopePath]])
+  } else dwellingId = context.dwellings.id(dwelling)
+  let householdId: string
+  if (household === -1) {
+    householdId = context.nextId()
+    household = households.add(householdNumber, householdId, dwelling, 0, true)
+    const refusedHead = context.refusedHeads.get(householdNumber)
+    if (refusedHead !== undefined) households.refuseHead(household, refusedHead)
     rows.push([
       "registry_household",
-      [district, household.id, householdNumber, dwelling.id, movedIn, building.scopePath, context.batch]
+      [district, householdId, householdNumber, dwellingId, movedIn, building.scopePath, context.batch]
     ])
-  }
+  } else householdId = households.id(household)
 
   const own: Array<TableRow> = [
     [
@@ -554,7 +527,7 @@ const toRow = (row: ResidentRow, meta: typeof Meta.Type, id: string, context: Re
         checked.sex ?? null,
         phone === "" ? null : Keys.phoneHash(keys, phone),
         phone === "" ? null : keys.encrypt(Keys.normalisePhone(phone)),
-        household.id,
+        householdId,
         relation,
         building.id,
         movedIn,
@@ -564,29 +537,20 @@ const toRow = (row: ResidentRow, meta: typeof Meta.Type, id: string, context: Re
     ],
     [
       "registry_residence",
-      [district, context.nextId(), id, household.id, dwelling.id, relation, movedIn, "moved_in", building.scopePath]
+      [district, context.nextId(), id, householdId, dwellingId, relation, movedIn, "moved_in", building.scopePath]
     ]
   ]
   for (const code of tagCodes) {
-    if (tagFacts.get(code)!.appliesTo === "resident") {
+    const tag = tagFacts.get(code)!
+    if (tag.appliesTo === "resident") {
       own.push([
         "registry_resident_tag",
         [district, context.nextId(), id, code, context.today, context.actor, context.batch, building.scopePath]
       ])
-    } else if (!household.tags?.has(code)) {
-      ;(household.tags ??= new Set()).add(code)
+    } else if (households.tagOnce(household, tag.bit)) {
       own.push([
         "registry_household_tag",
-        [
-          district,
-          context.nextId(),
-          household.id,
-          code,
-          context.today,
-          context.actor,
-          context.batch,
-          building.scopePath
-        ]
+        [district, context.nextId(), householdId, code, context.today, context.actor, context.batch, building.scopePath]
       ])
     }
   }
@@ -597,10 +561,8 @@ const toRow = (row: ResidentRow, meta: typeof Meta.Type, id: string, context: Re
     return rowsFor(rows)
   }
   if (prefix !== undefined) context.seen.add(prefix, line)
-  if (isHead) {
-    household.heads++
-    household.members = null
-  } else household.members?.push(line)
+  if (isHead) households.addHead(household)
+  else households.addMember(household, line)
   return rowsFor([...rows, ...own])
 }
 
@@ -608,8 +570,17 @@ type Batch = ImportBatch<typeof Meta.Type, ResidentsImportContext>
 
 const CHUNK = 500
 
-const chunks = <A>(items: ReadonlyArray<A>): ReadonlyArray<ReadonlyArray<A>> =>
-  Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK))
+function* chunks<A>(items: Iterable<A>): Generator<ReadonlyArray<A>> {
+  let chunk: Array<A> = []
+  for (const item of items) {
+    chunk.push(item)
+    if (chunk.length === CHUNK) {
+      yield chunk
+      chunk = []
+    }
+  }
+  if (chunk.length > 0) yield chunk
+}
 
 /**
  * The rules that need the whole file: a suspected number confirmed (or cleared)
@@ -644,7 +615,7 @@ const check = (batch: Batch) =>
           const household = suspect.household
           const breaks =
             suspect.pending ??
-            (suspect.isHead && household !== undefined && household.heads > 0
+            (suspect.isHead && household !== -1 && context.households.heads(household) > 0
               ? problem("relation", ResidentsImportCode.SecondHead, {
                   "zh-CN": "该户已有户主",
                   en: "The household already has a head"
@@ -653,7 +624,7 @@ const check = (batch: Batch) =>
           if (breaks !== undefined) {
             const { column: at, code, ...text } = breaks
             problems.push(problemAt(suspect.line, at, code, text))
-          } else if (suspect.rows === undefined || household === undefined) {
+          } else if (suspect.rows === undefined || household === -1) {
             problems.push(
               problemAt(suspect.line, column, ResidentsImportCode.Collision, {
                 "zh-CN": "该行未能与文件中的其他证件号码区分开：请把这一行单独再导入一次",
@@ -662,14 +633,12 @@ const check = (batch: Batch) =>
             )
           } else {
             context.cleared.push(suspect)
-            if (suspect.isHead) {
-              household.heads++
-              household.members = null
-            } else household.members?.push(suspect.line)
+            if (suspect.isHead) context.households.addHead(household)
+            else context.households.addMember(household, suspect.line)
           }
           continue
         }
-        if (suspect.isHead && suspect.household !== undefined) suspect.household.refusedHead ??= suspect.line
+        if (suspect.isHead && suspect.household !== -1) context.households.refuseHead(suspect.household, suspect.line)
         if (batchOf === batch.id || batchOf === undefined) {
           const first = context.seen.get(suspect.prefix)
           problems.push(
@@ -692,12 +661,13 @@ const check = (batch: Batch) =>
     // A household whose head's row was refused is not itself wrong: its members
     // are refused only when the good rows are imported without it, and then they
     // name the head's line.
-    for (const [number, household] of context.households) {
-      if (household.heads > 0 || household.members === null || household.members.length === 0) continue
+    for (const [household, members] of context.households.waiting) {
+      if (members.length === 0) continue
       context.headless.push(household)
-      const head = household.refusedHead
+      const head = context.households.refusedHead(household)
       if (head !== undefined && !batch.goodRowsOnly) continue
-      for (const line of household.members) {
+      const number = context.households.number(household)
+      for (const line of members) {
         problems.push(
           head === undefined
             ? problemAt(line, "relation", ResidentsImportCode.NoHead, {
@@ -734,14 +704,16 @@ const countBy = (table: string, column: string, district: string, batch: string)
 const settle = (batch: Batch) =>
   Effect.gen(function* () {
     const context = batch.context
+
     const district = batch.meta.district
     for (const { table, columns } of [{ table: "registry_person", columns: PERSON }, ...TABLES]) {
       const rows = context.cleared.flatMap((s) => s.rows!.filter(([t]) => t === table).map(([, row]) => row))
       if (rows.length > 0) yield* Db.bulkInsert({ table, columns, rows })
     }
     const refusedSome = context.suspects.length > context.cleared.length || context.headless.length > 0
+    let dwellingsRemoved = 0
     if (refusedSome) {
-      for (const chunk of chunks(context.headless.map((h) => h.id))) {
+      for (const chunk of chunks(context.headless.map((h) => context.households.id(h)))) {
         for (const table of ["registry_resident_tag", "registry_residence"]) {
           yield* Db.use((db) =>
             db
@@ -797,9 +769,8 @@ const settle = (batch: Batch) =>
             .execute()
         )
       }
-      const made = [...context.dwellings.values()].filter((d) => d.isNew).map((d) => d.id)
-      for (const chunk of chunks(made)) {
-        yield* Db.use((db) =>
+      for (const chunk of chunks(context.dwellings.madeIds())) {
+        const removed = yield* Db.use((db) =>
           db
             .deleteFrom("registry_dwelling")
             .where("district_code", "=", district)
@@ -814,26 +785,16 @@ const settle = (batch: Batch) =>
                 )
               )
             )
-            .execute()
+            .executeTakeFirst()
         )
+        dwellingsRemoved += Number(removed.numDeletedRows)
       }
     }
     const total = (rows: ReadonlyArray<Record<string, unknown>>) => rows.reduce((n, r) => n + Number(r["n"]), 0)
     const residents = total(yield* countBy("registry_person", "batch_id", district, batch.id))
     const households = total(yield* countBy("registry_household", "batch_id", district, batch.id))
-    const made = [...context.dwellings.values()].filter((d) => d.isNew).map((d) => d.id)
-    let dwellings = 0
-    for (const chunk of chunks(made)) {
-      const row = yield* Db.use((db) =>
-        db
-          .selectFrom("registry_dwelling")
-          .select((eb) => eb.fn.countAll().as("n"))
-          .where("district_code", "=", district)
-          .where("id", "in", chunk)
-          .executeTakeFirstOrThrow()
-      )
-      dwellings += Number(row.n)
-    }
+    // Every flat the file named first is written as it is met; only the clean-up above takes any out.
+    const dwellings = context.dwellings.madeCount - dwellingsRemoved
     const counts: Record<string, number> = {}
     for (const table of ["registry_resident_tag", "registry_household_tag"]) {
       for (const row of yield* countBy(table, "tag", district, batch.id)) counts[String(row["tag"])] = Number(row["n"])
