@@ -25,6 +25,7 @@ import * as Events from "../Events.js"
 import { command } from "../Plugin.js"
 import { CommunityCode, createGrid, GridCode, IsoDate } from "./Places.js"
 import * as Rescope from "./Rescope.js"
+import { endPost, openPosts } from "./Staff.js"
 
 const Name = Schema.NonEmptyTrimmedString
 
@@ -563,6 +564,9 @@ export const applyPlan = command({
             .where("id", "in", retired)
             .execute()
         )
+        for (const post of yield* openPosts(plan.district, retired)) {
+          yield* endPost(plan.district, post, on, "grid-retired")
+        }
       }
 
       const result = {

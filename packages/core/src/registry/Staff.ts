@@ -47,7 +47,7 @@ const uniqueDuties = (duties: ReadonlyArray<Duty>): ReadonlyArray<Duty> => [...n
 
 const notFound = (entity: string, id: string) => new NotFound({ code: CoreCode.NotFound, entity, id })
 
-interface StaffRow {
+export interface StaffRow {
   readonly id: string
   readonly person_id: string
   readonly grid_id: string
@@ -276,6 +276,67 @@ export const assignDuties = command({
     })
 })
 
+/**
+ * Ends a post: its end date, and the grid role it granted revoked. Also used
+ * when a re-districting plan retires the post's grid, since nobody serves a
+ * grid that no longer exists.
+ */
+export const endPost = (district: string, staff: StaffRow, endedOn: string, reason?: string) =>
+  Effect.gen(function* () {
+    yield* Db.use((db) =>
+      db
+        .updateTable("registry_grid_staff")
+        .set({ ended_on: endedOn })
+        .where("district_code", "=", district)
+        .where("id", "=", staff.id)
+        .execute()
+    )
+    if (staff.grant_id !== null) {
+      const revokedAt = yield* now
+      const revoked = yield* Db.use((db) =>
+        db
+          .updateTable("core_role_grant")
+          .set({ revoked_at: revokedAt })
+          .where("district_code", "=", district)
+          .where("id", "=", staff.grant_id)
+          .where("revoked_at", "is", null)
+          .executeTakeFirst()
+      )
+      // The grant may have been revoked by hand already; then there is nothing more to say.
+      if (Number(revoked.numUpdatedRows) > 0) {
+        yield* Events.append({
+          type: "core.role-revoked",
+          district,
+          scopePath: staff.scope_path,
+          subject: staff.grant_id,
+          payload: { staff: staff.id }
+        })
+      }
+    }
+    yield* Events.append({
+      type: "registry.staff-ended",
+      district,
+      scopePath: staff.scope_path,
+      subject: staff.id,
+      payload: { person: staff.person_id, endedOn, grant: staff.grant_id, ...(reason === undefined ? {} : { reason }) }
+    })
+  })
+
+/** The posts still open in these grids. */
+export const openPosts = (district: string, grids: ReadonlyArray<string>) =>
+  Effect.map(
+    Db.use((db) =>
+      db
+        .selectFrom("registry_grid_staff")
+        .selectAll()
+        .where("district_code", "=", district)
+        .where("grid_id", "in", grids)
+        .where("ended_on", "is", null)
+        .execute()
+    ),
+    (rows) => rows.map((row) => ({ ...(row as StaffRow), started_on: String(row.started_on), ended_on: null }))
+  )
+
 export const endStaff = command({
   input: Schema.Struct({
     district: DistrictCode,
@@ -309,43 +370,7 @@ export const endStaff = command({
           staff.id
         )
       }
-      yield* Db.use((db) =>
-        db
-          .updateTable("registry_grid_staff")
-          .set({ ended_on: endedOn })
-          .where("district_code", "=", input.district)
-          .where("id", "=", staff.id)
-          .execute()
-      )
-      if (staff.grant_id !== null) {
-        const revokedAt = yield* now
-        const revoked = yield* Db.use((db) =>
-          db
-            .updateTable("core_role_grant")
-            .set({ revoked_at: revokedAt })
-            .where("district_code", "=", input.district)
-            .where("id", "=", staff.grant_id)
-            .where("revoked_at", "is", null)
-            .executeTakeFirst()
-        )
-        // The grant may have been revoked by hand already; then there is nothing more to say.
-        if (Number(revoked.numUpdatedRows) > 0) {
-          yield* Events.append({
-            type: "core.role-revoked",
-            district: input.district,
-            scopePath: staff.scope_path,
-            subject: staff.grant_id,
-            payload: { staff: staff.id }
-          })
-        }
-      }
-      yield* Events.append({
-        type: "registry.staff-ended",
-        district: input.district,
-        scopePath: staff.scope_path,
-        subject: staff.id,
-        payload: { person: staff.person_id, endedOn, grant: staff.grant_id }
-      })
+      yield* endPost(input.district, staff, endedOn)
     })
 })
 

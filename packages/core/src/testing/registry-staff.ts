@@ -164,6 +164,42 @@ export const registryStaffTests = (fresh: () => Promise<RegistryDatabase>) => {
     })
   })
 
+  it("a re-districting plan that retires a grid ends the posts in it and revokes their roles", async () => {
+    const db = await fresh()
+    const { kernel, sun } = await district(db.open())
+    db.track(kernel)
+    const post = await kernel.exec(
+      Registry.commands.appointStaff({
+        district: DISTRICT,
+        grid: G2,
+        person: sun.id,
+        role: "grid_worker",
+        user: "u-sun",
+        startedOn: "2021-03-01"
+      }),
+      boaiAdmin
+    )
+    await kernel.exec(
+      Registry.commands.applyPlan({
+        district: DISTRICT,
+        effectiveOn: "2022-01-01",
+        moveBuildings: [{ compound: "惠民小区", building: "2号楼", toGrid: G1 }],
+        retireGrids: [G2]
+      }),
+      system
+    )
+    expect(await grantFor(kernel, "u-sun")).toEqual([])
+    expect(
+      await kernel.exec(Registry.queries.staffOf({ district: DISTRICT, grid: G2, includeEnded: true }), boaiAdmin)
+    ).toMatchObject([{ id: post.id, endedOn: "2022-01-01" }])
+    const events = await kernel.events.since({ district: DISTRICT, after: 0 })
+    expect(events.filter((e) => e.type === "core.role-revoked").map((e) => e.subject)).toEqual([post.grant])
+    expect(events.find((e) => e.type === "registry.staff-ended")).toMatchObject({
+      subject: post.id,
+      payload: { endedOn: "2022-01-01", reason: "grid-retired" }
+    })
+  })
+
   it("one grid has many staff and one person many duties, in more than one grid", async () => {
     const db = await fresh()
     const { kernel, zhao, zhou } = await district(db.open())
