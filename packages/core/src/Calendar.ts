@@ -1,13 +1,15 @@
 /**
- * Working days in Asia/Shanghai, from holiday data the host supplies or replaces.
- * The State Council publishes each year's public holidays and the weekend days
- * worked in exchange (调休) late in the year before; a date outside the data is
- * refused with {@link DateOutsideCalendar}, never guessed.
+ * Working days in Asia/Shanghai, from holiday data: the PRC's as shipped
+ * (`Holidays.prc`), or what the host supplies instead. The State Council
+ * publishes each year's public holidays and the weekend days worked in exchange
+ * (调休) late in the year before; a date outside the data is refused with
+ * {@link DateOutsideCalendar}, never guessed.
  *
  * @since 0.1.0
  */
 import { Clock, Context, Effect, Layer, Schema } from "effect"
 import { CoreCode, DateOutsideCalendar } from "./Errors.js"
+import { prc } from "./Holidays.js"
 
 const LocalDate = Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/))
 
@@ -70,8 +72,22 @@ const isWeekend = (date: string): boolean => {
   return weekday === 0 || weekday === 6
 }
 
+/** The years the data covers, runs of consecutive years as one range: `2019-2026`, `2019-2021, 2024`. */
+const coveredYears = (years: ReadonlyArray<number>): string => {
+  if (years.length === 0) return "none"
+  const runs: Array<[number, number]> = []
+  for (const year of [...years].sort((a, b) => a - b)) {
+    const last = runs.at(-1)
+    if (last !== undefined && last[1] === year - 1) last[1] = year
+    else runs.push([year, year])
+  }
+  return runs.map(([first, last]) => (first === last ? `${first}` : `${first}-${last}`)).join(", ")
+}
+
 /**
- * Builds the calendar service from holiday data.
+ * Builds the calendar service from holiday data, the PRC's as shipped unless
+ * other data is given. A later entry for a year replaces an earlier one, so a
+ * host corrects a year by appending it.
  *
  * @example
  * ```ts
@@ -80,17 +96,11 @@ const isWeekend = (date: string): boolean => {
  * ```
  * @since 0.1.0
  */
-export const make = (data: CalendarData): CalendarService => {
+export const make = (data: CalendarData = prc): CalendarService => {
   const years = new Map(
     data.years.map((y) => [y.year, { holidays: new Set(y.holidays), workdays: new Set(y.workdays) }])
   )
-  const covered =
-    data.years.length === 0
-      ? "none"
-      : data.years
-          .map((y) => y.year)
-          .sort((a, b) => a - b)
-          .join(", ")
+  const covered = coveredYears([...years.keys()])
 
   const isWorkingDay = (date: string) => {
     const year = years.get(Number(date.slice(0, 4)))

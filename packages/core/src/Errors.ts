@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import type { NewEvent } from "./Events.js"
 
 /**
  * A message in both languages the project ships.
@@ -281,3 +282,43 @@ export class UnknownCommand extends Schema.TaggedError<UnknownCommand>()("Unknow
  * @since 0.1.0
  */
 export type KernelError = InvalidInput | Forbidden | StorageError | HandlerFailed | EventCycle | UnknownCommand
+
+/**
+ * The key under which an error carries events the kernel records although the
+ * work that failed with it is undone. See {@link RecordsEvents}.
+ *
+ * @since 0.3.0
+ */
+export const RecordedEvents: unique symbol = Symbol.for("@shequ/core/Errors/RecordedEvents")
+
+/**
+ * An error that must fail its command yet leave a trace: a refusal the
+ * district counts (a stamp item not on the whitelist). The kernel rolls the
+ * command back as for any failure, then appends these events in a unit of work
+ * of their own, where they are dispatched to handlers like any event (a
+ * module's handler writes the row its counts come from), and fails with the
+ * error itself. Should recording fail, that failure is returned instead, so a
+ * refusal is never dropped unseen.
+ *
+ * @example
+ * ```ts
+ * class Turned extends Schema.TaggedError<Turned>()("Turned", { district: Schema.String, item: Schema.String }) {
+ *   get [RecordedEvents](): ReadonlyArray<NewEvent> {
+ *     return [{ type: "gate.turned-away", district: this.district, payload: { item: this.item } }]
+ *   }
+ * }
+ * ```
+ * @since 0.3.0
+ */
+export interface RecordsEvents {
+  readonly [RecordedEvents]: ReadonlyArray<NewEvent>
+}
+
+/**
+ * The events a failure asks the kernel to record: none unless it is
+ * {@link RecordsEvents}.
+ *
+ * @since 0.3.0
+ */
+export const recordedEvents = (error: unknown): ReadonlyArray<NewEvent> =>
+  typeof error === "object" && error !== null && RecordedEvents in error ? (error as RecordsEvents)[RecordedEvents] : []

@@ -27,7 +27,11 @@ import * as Ids from "./Ids.js"
 import type { CommandRequest, ImportRequest, QueryRequest } from "./Plugin.js"
 import * as Policy from "./Policy.js"
 import type { Storage } from "./Storage.js"
+import { Party } from "./party/Party.js"
+import { Proposals } from "./proposals/Proposals.js"
 import { Registry } from "./registry/Registry.js"
+import { Services } from "./services/Services.js"
+import { Stamps } from "./stamps/Stamps.js"
 import * as Secrets from "./registry/Secrets.js"
 import { checkKey } from "./internal/keys.js"
 import { rowDecoders, runImport } from "./internal/imports.js"
@@ -47,7 +51,13 @@ import type { Env } from "./internal/unit.js"
 export interface KernelOptions {
   readonly storage: Storage
   readonly plugins?: ReadonlyArray<AnyPlugin>
-  /** Holiday data for working-day deadlines; without it every date is outside the calendar. */
+  /**
+   * Holiday data for working-day deadlines: by default the PRC's public holidays
+   * and adjusted working days as the State Council published them
+   * (`Holidays.prc`, 2019 through 2026). A host adds a year published since,
+   * or corrects one, by appending it: `{ years: [...Holidays.prc.years, year2027] }`.
+   * A date in a year the data does not cover is refused with `DateOutsideCalendar`.
+   */
   readonly calendar?: Calendar.CalendarData
   /** The language of messages the kernel prints for the host (errors always carry both). */
   readonly locale?: Locale
@@ -154,7 +164,7 @@ export type KernelStartError =
   KernelConfigError | StorageError | Secrets.KeyInvalid | Secrets.KeyMismatch | Secrets.UnknownKey | Secrets.Tampered
 
 /** Core's modules, in the order they migrate and run. */
-const coreModules: ReadonlyArray<AnyPlugin> = [Core, Registry]
+const coreModules: ReadonlyArray<AnyPlugin> = [Core, Registry, Party, Stamps, Services, Proposals]
 
 const filteredTables = (registry: PluginRegistry): ReadonlyMap<string, FilteredTable> =>
   new Map(
@@ -206,7 +216,7 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
       storage,
       registry,
       policy: Policy.make(registry.rules),
-      calendar: Calendar.make(options.calendar ?? { years: [] }),
+      calendar: Calendar.make(options.calendar),
       ids: options.ids ?? { next: Ids.uuidv7 },
       secrets,
       filtered: filteredTables(registry)

@@ -28,6 +28,10 @@ export { MAX_TEMPORARY_ACCESS_MS, TemporaryAccessCode } from "./registry/Tempora
 export { KeyRequired, RegistryRefused } from "./registry/Refused.js"
 export type { PopulationRow, ResidentRecord, RosterEntry } from "./registry/Queries.js"
 export { Core, DistrictCode, ScopePath } from "./Core.js"
+export * from "./party/index.js"
+export * from "./stamps/index.js"
+export * from "./services/index.js"
+export * from "./proposals/index.js"
 export * from "./Errors.js"
 export { makeKernel, makeKernelEffect, planMigrations } from "./Kernel.js"
 export type {

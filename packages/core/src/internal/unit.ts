@@ -3,7 +3,7 @@ import type { Actor } from "../Actor.js"
 import { CurrentActor } from "../Actor.js"
 import { Calendar, type CalendarService } from "../Calendar.js"
 import { Db, storageError, type Transaction } from "../Db.js"
-import { CoreCode, EventCycle, HandlerFailed, type StorageError } from "../Errors.js"
+import { CoreCode, EventCycle, HandlerFailed, recordedEvents, type StorageError } from "../Errors.js"
 import { Events, type EventsService, type NewEvent, type PendingEvent } from "../Events.js"
 import { Ids } from "../Ids.js"
 import type { Services } from "../Plugin.js"
@@ -216,13 +216,7 @@ const persist = (env: Env, transaction: Transaction, events: ReadonlyArray<Pendi
     catch: (error) => storageError("append events", error, env.storage.isRetryable(error))
   })
 
-/**
- * One unit of work: a command, an import or a job. It runs in one write
- * transaction with every service provided; the events it appends are dispatched
- * to handlers (whose events are dispatched in turn), then written; any failure
- * rolls back everything, handlers' writes included.
- */
-export const unitOfWork = <A, E>(
+const oneTransaction = <A, E>(
   env: Env,
   actor: Actor,
   cause: string,
@@ -237,6 +231,30 @@ export const unitOfWork = <A, E>(
       return result
     })
   )
+
+const appendAll = (events: ReadonlyArray<NewEvent>) =>
+  Effect.forEach(events, (event) => Effect.flatMap(Events, (service) => service.append(event)), { discard: true })
+
+/**
+ * One unit of work: a command, an import or a job. It runs in one write
+ * transaction with every service provided; the events it appends are dispatched
+ * to handlers (whose events are dispatched in turn), then written; any failure
+ * rolls back everything, handlers' writes included. A failure that carries
+ * recorded events (`RecordsEvents`) has them written once the rollback is
+ * done, in a transaction of their own, before the unit fails with it.
+ */
+export const unitOfWork = <A, E>(
+  env: Env,
+  actor: Actor,
+  cause: string,
+  body: Effect.Effect<A, E, Services>
+): Effect.Effect<A, E | StorageError | HandlerFailed | EventCycle> =>
+  Effect.catchAll(oneTransaction(env, actor, cause, body), (error) => {
+    const recorded = recordedEvents(error)
+    return recorded.length === 0
+      ? Effect.fail(error)
+      : Effect.zipRight(oneTransaction(env, actor, cause, appendAll(recorded)), Effect.fail(error))
+  })
 
 /**
  * A read-only snapshot with the query services. The events the read appends are
@@ -277,13 +295,6 @@ export const readOnly = <A, E>(
         })
       )
     )
-    if (audit.length > 0) {
-      yield* unitOfWork(
-        env,
-        actor,
-        cause,
-        Effect.forEach(audit, (event) => Effect.flatMap(Events, (events) => events.append(event)), { discard: true })
-      )
-    }
+    if (audit.length > 0) yield* unitOfWork(env, actor, cause, appendAll(audit))
     return result
   })

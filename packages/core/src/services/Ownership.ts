@@ -1,0 +1,166 @@
+/**
+ * First-inquiry responsibility (首问负责制): the first worker a request reaches
+ * owns it until it is done or handed over with a reason. After it climbs a
+ * level nobody owns it there until a worker of that level takes it; the level's
+ * unit holds it meanwhile. Looking at it or adding a note never changes owner.
+ *
+ * @since 0.3.0
+ */
+import { Effect, Schema } from "effect"
+import { CurrentActor, type ScopeLevel } from "../Actor.js"
+import { now } from "../Calendar.js"
+import { DistrictCode } from "../Core.js"
+import * as Db from "../Db.js"
+import * as Events from "../Events.js"
+import { command } from "../Plugin.js"
+import { handles, mayHandle, serviceOf } from "./Menu.js"
+import { refused, ServicesCode } from "./Refused.js"
+import {
+  noLapsePending,
+  ownedBy,
+  Reason,
+  recordOwner,
+  requestRow,
+  requestTarget,
+  stillOpen,
+  unchanged
+} from "./Requests.js"
+
+/**
+ * A worker of the request's level takes a request nobody owns there (one that
+ * has just climbed to it): they own it from now on.
+ *
+ * @since 0.3.0
+ */
+export const take = command({
+  input: Schema.Struct({ district: DistrictCode, request: Schema.UUID }),
+  load: (input) => requestRow(input.district, input.request),
+  target: requestTarget,
+  run: (input, row) =>
+    Effect.gen(function* () {
+      yield* stillOpen(row)
+      if (row.owner !== null) {
+        return yield* refused(
+          ServicesCode.AlreadyOwned,
+          { "zh-CN": `该诉求已由 ${row.owner} 承办`, en: `The request is already owned by ${row.owner}` },
+          row.id
+        )
+      }
+      const at = yield* now
+      yield* noLapsePending(row, at)
+      const actor = yield* CurrentActor
+      yield* mayHandle(actor, yield* serviceOf(input.district, row.service), input.district, row.level, row.scope_path)
+      const result = yield* Db.use((db) =>
+        db
+          .updateTable("services_request")
+          .set({ owner: actor.id })
+          .where("district_code", "=", input.district)
+          .where("id", "=", row.id)
+          .where("status", "=", "open")
+          .where("level", "=", row.level)
+          .where("owner", "is", null)
+          .executeTakeFirst()
+      )
+      yield* unchanged(result, row.id)
+      yield* recordOwner(input.district, row, { level: row.level, owner: actor.id, since: at, kind: "taken" })
+      yield* Events.append({
+        type: "services.request-taken",
+        district: input.district,
+        scopePath: row.scope_path,
+        subject: row.id,
+        payload: { level: row.level, owner: actor.id }
+      })
+    })
+})
+
+/** The active role grants of a user in a district, as `kernel.actorFor` reads them. */
+const grantsOf = (district: string, user: string) =>
+  Effect.map(
+    Db.use((db) =>
+      db
+        .selectFrom("core_role_grant")
+        .select(["role", "level", "scope_path"])
+        .where("district_code", "=", district)
+        .where("user_id", "=", user)
+        .where("revoked_at", "is", null)
+        .execute()
+    ),
+    (rows) =>
+      rows.map((r) => ({
+        role: String(r.role),
+        district,
+        level: String(r.level) as ScopeLevel,
+        scopePath: String(r.scope_path)
+      }))
+  )
+
+/**
+ * The owner hands the request over to another worker who handles the service
+ * at its level, with a reason: the new owner is answerable for it from now on.
+ *
+ * @since 0.3.0
+ */
+export const handOver = command({
+  input: Schema.Struct({
+    district: DistrictCode,
+    request: Schema.UUID,
+    /** The user id of the worker taking it over. */
+    to: Schema.NonEmptyTrimmedString,
+    reason: Reason
+  }),
+  load: (input) => requestRow(input.district, input.request),
+  target: requestTarget,
+  run: (input, row) =>
+    Effect.gen(function* () {
+      yield* stillOpen(row)
+      const actor = yield* CurrentActor
+      yield* ownedBy(row, actor)
+      if (input.to === actor.id) {
+        return yield* refused(
+          ServicesCode.HandoverToOwner,
+          { "zh-CN": "不能移交给承办人本人", en: "A request is handed over to someone other than its owner" },
+          row.id
+        )
+      }
+      const at = yield* now
+      yield* noLapsePending(row, at)
+      const item = yield* serviceOf(input.district, row.service)
+      if (!handles(yield* grantsOf(input.district, input.to), item, input.district, row.level, row.scope_path)) {
+        return yield* refused(
+          ServicesCode.NotAHandler,
+          {
+            "zh-CN": `${input.to} 不能在本级办理${item.label["zh-CN"]}服务`,
+            en: `${input.to} does not handle ${item.label.en} at the request's level`
+          },
+          input.to
+        )
+      }
+      const result = yield* Db.use((db) =>
+        db
+          .updateTable("services_request")
+          .set({ owner: input.to })
+          .where("district_code", "=", input.district)
+          .where("id", "=", row.id)
+          .where("status", "=", "open")
+          .where("level", "=", row.level)
+          .where("owner", "=", actor.id)
+          .executeTakeFirst()
+      )
+      yield* unchanged(result, row.id)
+      yield* recordOwner(input.district, row, {
+        level: row.level,
+        owner: input.to,
+        since: at,
+        kind: "handed_over",
+        previous: actor.id,
+        reason: input.reason
+      })
+      yield* Events.append({
+        type: "services.request-handed-over",
+        district: input.district,
+        scopePath: row.scope_path,
+        subject: row.id,
+        payload: { level: row.level, from: actor.id, to: input.to, reason: input.reason }
+      })
+    })
+})

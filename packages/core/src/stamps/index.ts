@@ -1,0 +1,6 @@
+export { Stamps } from "./Stamps.js"
+export { StampRequestKind, StampRefused, StampsCode, WhitelistRefused } from "./Refused.js"
+export { StampDepartment, WhitelistCode, WhitelistEntry, WorkAccess } from "./Whitelist.js"
+export type { WhitelistVersionSummary, Whitelist } from "./Whitelist.js"
+export type { StampFigures } from "./Report.js"
+export { lingdongWhitelist } from "./Lingdong.js"
