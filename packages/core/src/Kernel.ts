@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { Cause, Effect, Exit, Option } from "effect"
+import type { KyselyPlugin } from "kysely"
 import type { Actor } from "./Actor.js"
 import * as Calendar from "./Calendar.js"
 import { Core } from "./Core.js"
@@ -39,6 +40,7 @@ import { runTick } from "./internal/jobs.js"
 import { migrate, plan, type PlannedMigration } from "./internal/migrator.js"
 import { actorFor, since } from "./internal/reads.js"
 import { type AnyPlugin, type PluginRegistry, register } from "./internal/registry.js"
+import * as Scope from "./Scope.js"
 import type { FilteredTable } from "./Scope.js"
 import { runRequest } from "./internal/requests.js"
 import type { Env } from "./internal/unit.js"
@@ -174,6 +176,12 @@ const filteredTables = (registry: PluginRegistry): ReadonlyMap<string, FilteredT
     ])
   )
 
+/** Scoped tables whose paths the kernel writes: every one but the registry's own, which are where paths come from. */
+const filledTables = (registry: PluginRegistry): KyselyPlugin | undefined => {
+  const tables = new Map([...registry.scopedTables].filter(([, scoped]) => scoped.owner !== "registry"))
+  return tables.size === 0 ? undefined : Scope.fill(tables)
+}
+
 /**
  * Runs an Effect and settles a Promise with its value or with the failure value
  * itself (never a FiberFailure), so hosts can use `instanceof` and `code`.
@@ -219,7 +227,8 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
       calendar: Calendar.make(options.calendar),
       ids: options.ids ?? { next: Ids.uuidv7 },
       secrets,
-      filtered: filteredTables(registry)
+      filtered: filteredTables(registry),
+      fill: filledTables(registry)
     }
     if (secrets !== undefined) yield* checkKey(env, secrets)
 

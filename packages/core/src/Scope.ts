@@ -3,28 +3,34 @@
  * of the grid it belongs to (`230503/230503001/230503001001/G07/`); a grant over
  * a node covers every path that starts with the node's. A core module or plugin
  * declares its tables as scoped by a resident, household, dwelling, building or
- * grid; the kernel keeps their paths in step when people move or grids are
- * redrawn, and adds the actor's scope to every read of them in a query, so a
- * query cannot forget it.
+ * grid; the kernel writes each new row's path from the one it names, keeps the
+ * paths in step when people move or grids are redrawn, and adds the actor's
+ * scope to every read of them in a query, so a plugin cannot forget it.
  *
  * @since 0.2.0
  */
 import {
   AliasNode,
+  ColumnNode,
   type FromNode,
+  type InsertQueryNode,
   JoinNode,
   type KyselyPlugin,
   OperationNodeTransformer,
   type OperationNode,
   type PluginTransformQueryArgs,
   type PluginTransformResultArgs,
+  PrimitiveValueListNode,
   type QueryResult,
   QueryNode,
   type RootOperationNode,
   type SelectQueryNode,
   sql,
   TableNode,
-  type UnknownRow
+  type UnknownRow,
+  ValueListNode,
+  ValueNode,
+  ValuesNode
 } from "kysely"
 
 /**
@@ -160,6 +166,8 @@ export interface Filter {
   readonly usedTemporaryAccess: () => boolean
 }
 
+const passThrough = (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => Promise.resolve(args.result)
+
 /**
  * Limits every read of a scoped table to what `visibility` allows.
  *
@@ -170,9 +178,56 @@ export const filter = (tables: ReadonlyMap<string, FilteredTable>, visibility: V
   return {
     plugin: {
       transformQuery: (args: PluginTransformQueryArgs): RootOperationNode => transformer.transformNode(args.node),
-      transformResult: (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> =>
-        Promise.resolve(args.result)
+      transformResult: passThrough
     },
     usedTemporaryAccess: () => transformer.usedTemporaryAccess
   }
 }
+
+/** The registry table (with its `id`) each kind of scoped row takes its path from. */
+const ownerTable: Readonly<Record<ScopedBy, string>> = {
+  resident: "registry_person",
+  household: "registry_household",
+  dwelling: "registry_dwelling",
+  building: "registry_building",
+  grid: "registry_grid"
+}
+
+/**
+ * Gives every row inserted into a scoped table the `scope_path` of the
+ * resident, household, dwelling, building or grid it names, read in the same
+ * statement, so a plugin never computes a path and cannot write a wrong one:
+ * whatever path the insert carried is replaced. A row naming something the
+ * registry does not hold gets no path, and the table's `NOT NULL` refuses it.
+ * Rows inserted from a `SELECT` are left as written.
+ *
+ * @since 0.3.0
+ */
+export const fill = (tables: ReadonlyMap<string, ScopedTable>): KyselyPlugin => ({
+  transformQuery: (args: PluginTransformQueryArgs): RootOperationNode => {
+    const node = args.node
+    if (node.kind !== "InsertQueryNode") return node
+    const table = node.into === undefined ? undefined : tables.get(node.into.table.identifier.name)
+    if (table === undefined || node.values?.kind !== "ValuesNode" || node.columns === undefined) return node
+    const names = node.columns.map((c) => c.column.name)
+    const district = names.indexOf("district_code")
+    const reference = names.indexOf(table.column)
+    if (district === -1 || reference === -1) return node
+    const kept = names.map((name, i) => (name === "scope_path" ? -1 : i)).filter((i) => i !== -1)
+    const owner = sql.table(ownerTable[table.by])
+    const rows = (node.values as ValuesNode).values.map((row) => {
+      const cells: ReadonlyArray<OperationNode> = PrimitiveValueListNode.is(row)
+        ? row.values.map((value) => ValueNode.create(value))
+        : row.values
+      const cell = (i: number) => ({ toOperationNode: () => cells[i]! })
+      const path = sql`(select scope_path from ${owner} where district_code = ${cell(district)} and id = ${cell(reference)})`
+      return ValueListNode.create([...kept.map((i) => cells[i]!), path.toOperationNode()])
+    })
+    return {
+      ...node,
+      columns: [...kept.map((i) => node.columns![i]!), ColumnNode.create("scope_path")],
+      values: ValuesNode.create(rows)
+    } satisfies InsertQueryNode
+  },
+  transformResult: passThrough
+})

@@ -10,7 +10,7 @@ import type { CommandRequest, QueryRequest } from "../Plugin.js"
 import * as Policy from "../Policy.js"
 import * as Problems from "../Problems.js"
 import type { RunError } from "../Kernel.js"
-import { type Env, readOnly, unitOfWork } from "./unit.js"
+import { type Env, readOnly, unitOfWork, withPlugin } from "./unit.js"
 
 /** Decodes a request's input with every problem listed; unknown fields are problems too. */
 export const decode = <I>(
@@ -59,15 +59,8 @@ const scoped = (
       grants: grants.map((g) => ({ district: g.district, scopePath: g.scopePath })),
       residents: temporary.map((t) => ({ district: String(t.district_code), id: String(t.person_id) }))
     })
-    const tx = transaction.tx
     return {
-      ...transaction,
-      tx: {
-        db: tx.db.withPlugin(filter.plugin),
-        bulkInsert: (request) => tx.bulkInsert(request),
-        commit: () => tx.commit(),
-        rollback: () => tx.rollback()
-      },
+      ...withPlugin(transaction, filter.plugin),
       audit: () =>
         filter.usedTemporaryAccess()
           ? [...new Set(temporary.map((t) => String(t.district_code)))].map((district) => ({

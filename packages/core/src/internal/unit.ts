@@ -1,4 +1,5 @@
 import { Cause, Clock, Effect, Exit } from "effect"
+import type { KyselyPlugin } from "kysely"
 import type { Actor } from "../Actor.js"
 import { CurrentActor } from "../Actor.js"
 import { Calendar, type CalendarService } from "../Calendar.js"
@@ -25,6 +26,8 @@ export interface Env {
   readonly secrets: SecretsService | undefined
   /** The scoped tables a query's reads are filtered on. */
   readonly filtered: ReadonlyMap<string, FilteredTable>
+  /** Writes the scope path of every row a unit of work inserts into a plugin's scoped table. */
+  readonly fill: KyselyPlugin | undefined
 }
 
 const begin = (env: Env, mode: TxMode) =>
@@ -63,6 +66,20 @@ export const inTransaction = <A, E, R>(
     },
     (tx, exit) => (Exit.isSuccess(exit) ? Effect.void : Effect.promise(() => tx.rollback().catch(() => undefined)))
   )
+
+/** The transaction with a Kysely plugin on every statement its `db` builds. */
+export const withPlugin = (transaction: Transaction, plugin: KyselyPlugin): Transaction => {
+  const tx = transaction.tx
+  return {
+    ...transaction,
+    tx: {
+      db: tx.db.withPlugin(plugin),
+      bulkInsert: (request) => tx.bulkInsert(request),
+      commit: () => tx.commit(),
+      rollback: () => tx.rollback()
+    }
+  }
+}
 
 interface Queued {
   readonly event: PendingEvent
@@ -222,8 +239,9 @@ const oneTransaction = <A, E>(
   cause: string,
   body: Effect.Effect<A, E, Services>
 ): Effect.Effect<A, E | StorageError | HandlerFailed | EventCycle> =>
-  inTransaction(env, "write", (transaction) =>
+  inTransaction(env, "write", (written) =>
     Effect.gen(function* () {
+      const transaction = env.fill === undefined ? written : withPlugin(written, env.fill)
       const log = new EventLog(env, actor, cause, env.ids.next())
       const result = yield* provideServices(env, transaction, actor, log.service([]), body)
       yield* dispatch(env, transaction, log)

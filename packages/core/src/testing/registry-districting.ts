@@ -88,19 +88,14 @@ export const visits = definePlugin({
               : Effect.succeed(String(row.scope_path))
         ),
       target: (input, path) => ({ district: input.district, scopePath: path }),
-      run: (input, path) =>
+      run: (input) =>
         Effect.gen(function* () {
           const id = yield* Ids.next
           yield* Db.use((db) =>
             db
               .insertInto("districting_visits_visit")
-              .values({
-                district_code: input.district,
-                id,
-                resident_id: input.resident,
-                note: input.note,
-                scope_path: path
-              })
+              // No scope path: the kernel writes the resident's.
+              .values({ district_code: input.district, id, resident_id: input.resident, note: input.note })
               .execute()
           )
           return { id }
@@ -256,6 +251,16 @@ export const districtingTests = (fresh: () => Promise<RegistryDatabase>) => {
     expect(applied[0]!.payload).toMatchObject({
       counts: { createdGrids: 1, movedBuildings: 3, movedGrids: 0, retiredGrids: 0 }
     })
+  })
+
+  it("a plugin's row is given the scope path of the resident it names, by the kernel", async () => {
+    const db = await fresh()
+    const { kernel, zhang } = await districtingFixture(db.open())
+    db.track(kernel)
+    await kernel.exec(visits.commands.record({ district: DISTRICT, resident: zhang.id, note: "探访" }), system)
+    expect(await kernel.exec(visits.queries.list({ district: DISTRICT }), system)).toEqual([
+      expect.objectContaining({ resident: zhang.id, scopePath: gridPath(places.c1, places.g1) })
+    ])
   })
 
   it("a plugin's visit row follows the resident to the new grid, and on when the household relocates", async () => {
