@@ -198,8 +198,10 @@ const ownerTable: Readonly<Record<ScopedBy, string>> = {
  * resident, household, dwelling, building or grid it names, read in the same
  * statement, so a plugin never computes a path and cannot write a wrong one:
  * whatever path the insert carried is replaced. A row naming something the
- * registry does not hold gets no path, and the table's `NOT NULL` refuses it.
- * Rows inserted from a `SELECT` are left as written.
+ * registry does not hold gets no path, and the table's `NOT NULL` refuses it;
+ * a row whose reference is empty keeps the path it was given (a record made
+ * at a community rather than in one of its grids). Rows inserted from a
+ * `SELECT` are left as written.
  *
  * @since 0.3.0
  */
@@ -213,12 +215,18 @@ export const fill = (tables: ReadonlyMap<string, ScopedTable>): KyselyPlugin => 
     const district = names.indexOf("district_code")
     const reference = names.indexOf(table.column)
     if (district === -1 || reference === -1) return node
-    const kept = names.map((name, i) => (name === "scope_path" ? -1 : i)).filter((i) => i !== -1)
+    const given = names.indexOf("scope_path")
+    const kept = names.map((_, i) => i).filter((i) => i !== given)
     const owner = sql.table(ownerTable[table.by])
     const rows = (node.values as ValuesNode).values.map((row) => {
       const cells: ReadonlyArray<OperationNode> = PrimitiveValueListNode.is(row)
         ? row.values.map((value) => ValueNode.create(value))
         : row.values
+      const named = cells[reference]!
+      // A row that names nothing (a check-in made at the community, not in a grid) keeps the path it was given.
+      if (given !== -1 && ValueNode.is(named) && (named.value === null || named.value === undefined)) {
+        return ValueListNode.create([...kept.map((i) => cells[i]!), cells[given]!])
+      }
       const cell = (i: number) => ({ toOperationNode: () => cells[i]! })
       const path = sql`(select scope_path from ${owner} where district_code = ${cell(district)} and id = ${cell(reference)})`
       return ValueListNode.create([...kept.map((i) => cells[i]!), path.toOperationNode()])
