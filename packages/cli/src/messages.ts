@@ -25,14 +25,17 @@ const messages = {
     dryRun: "只打印将执行的 SQL，不执行",
     citus: "迁移后在 Citus 集群上分布各表",
     citusNeedsPostgres: "--citus 需要 PostgreSQL 的 --db 地址",
-    tick: "按给定时间运行各插件的定时任务（同一时间只运行一次）",
-    at: "时间（ISO 8601），默认为现在",
+    tick: "按给定时间运行各插件的定时任务（同一时间只运行一次），如诉求超时上报",
+    at: "时间（ISO 8601，如 2020-10-09T08:00；不带时区时按北京时间），默认为现在",
     nothing: "没有待执行的迁移",
     applied: "已执行的迁移",
-    ran: "已运行",
-    skipped: "此时间已运行过，跳过",
+    ran: (district: string, job: string) => `已运行：${district} ${job}`,
+    skipped: (district: string, job: string) => `此时间已运行过，跳过：${district} ${job}`,
     noPlugin: (module: string) => `模块 ${module} 没有导出任何插件`,
-    badTime: (at: string) => `无法识别的时间：${at}（应为 ISO 8601，如 2020-10-09T08:00:00+08:00）`,
+    badTime: (at: string) =>
+      `无法识别的时间：${at}（应为 ISO 8601，如 2020-10-09、2020-10-09T08:00 或 2020-10-09T08:00:00+08:00；不带时区时按北京时间）`,
+    tickAt: (at: string) => `定时任务时间：${at}`,
+    noJobs: "没有可运行的定时任务（数据库中没有行政区，或已加载的插件没有定时任务）",
 
     init: "建库：执行迁移，登记行政区；指定的密钥文件不存在时生成新密钥",
     districtCode: "行政区划代码（GB/T 2260，6 位数字，如 230503）",
@@ -103,7 +106,38 @@ const messages = {
     by: "统计层级：street（街道）、community（社区）、grid（网格）",
     format: "输出格式：table（表格）、csv、json",
     columns: { code: "代码", name: "名称", households: "户数", residents: "人数" },
-    total: "合计"
+    total: "合计",
+
+    reportStamps: "按月份、类别、事项和提出部门统计准予和拒绝的次数（某事项或某部门的拒绝次数逐月上升，即为反弹苗头）",
+    community: "社区代码（12 位）；不加此项时统计全区",
+    stampsFrom: "起始日期（YYYY-MM-DD，含当日）；不加此项时从最早的申请算起",
+    stampsTo: "结束日期（YYYY-MM-DD，含当日）；不加此项时算到最近的申请",
+    stampColumns: {
+      month: "月份",
+      kind: "类别",
+      code: "代码",
+      department: "提出部门",
+      granted: "准予",
+      refused: "拒绝"
+    },
+    kinds: { item: "盖章事项", plaque: "挂牌", work: "工作准入" },
+    reportServices: "按网格和层级统计一个时期的诉求：受理、在办、按时办结、超时办结、超期未办和上报",
+    servicesFrom: "统计期的起始日期（YYYY-MM-DD，含当日）；默认为结束日期所在月的 1 日",
+    servicesTo: "统计期的结束日期（YYYY-MM-DD，含当日）；默认为今天（北京时间）",
+    serviceColumns: {
+      grid: "网格",
+      level: "层级",
+      received: "受理",
+      open: "在办",
+      doneOnTime: "按时办结",
+      doneLate: "超时办结",
+      overdue: "超期未办",
+      escalated: "上报"
+    },
+    levels: { grid: "网格", community: "社区", street: "街道", district: "区综治中心" },
+    period: (from: string, to: string) => `统计期：${from} 至 ${to}`,
+    badDate: (option: string, value: string) => `${option} 不是有效日期：${value}（应为 YYYY-MM-DD，如 2024-10-01）`,
+    backwardsPeriod: (from: string, to: string) => `起始日期 ${from} 晚于结束日期 ${to}`
   },
   en: {
     description: "The command line of shequ, the community-governance kernel",
@@ -118,14 +152,17 @@ const messages = {
     dryRun: "print the SQL that would run, and run nothing",
     citus: "distribute the tables on a Citus cluster after migrating",
     citusNeedsPostgres: "--citus needs a PostgreSQL --db URL",
-    tick: "run the plugins' scheduled jobs for a time (each once for that time)",
-    at: "the time (ISO 8601); now if not given",
+    tick: "run the plugins' scheduled jobs for a time (each once for that time), such as escalating overdue requests",
+    at: "the time (ISO 8601, e.g. 2020-10-09T08:00; Asia/Shanghai when it has no offset); now if not given",
     nothing: "no pending migrations",
     applied: "applied",
-    ran: "ran",
-    skipped: "already run for this time, skipped",
+    ran: (district: string, job: string) => `ran: ${district} ${job}`,
+    skipped: (district: string, job: string) => `already run for this time, skipped: ${district} ${job}`,
     noPlugin: (module: string) => `module ${module} exports no plugin`,
-    badTime: (at: string) => `not a time: ${at} (ISO 8601, e.g. 2020-10-09T08:00:00+08:00)`,
+    badTime: (at: string) =>
+      `not a time: ${at} (ISO 8601, e.g. 2020-10-09, 2020-10-09T08:00 or 2020-10-09T08:00:00+08:00; Asia/Shanghai when it has no offset)`,
+    tickAt: (at: string) => `jobs for ${at}`,
+    noJobs: "no jobs to run (no district in the database, or no plugin loaded has a job)",
 
     init: "set up a database: migrate, register the district, and make a new key if the key file does not exist",
     districtCode: "the district's code (GB/T 2260, 6 digits, e.g. 230503)",
@@ -188,7 +225,40 @@ const messages = {
     by: "the level: street, community or grid",
     format: "the output: table, csv or json",
     columns: { code: "code", name: "name", households: "households", residents: "residents" },
-    total: "total"
+    total: "total",
+
+    reportStamps:
+      "granted and refused requests by month, kind, item and requesting department (a refused count rising month by month is the old paperwork creeping back)",
+    community: "the community's code (12 digits); the whole district if not given",
+    stampsFrom: "the first day (YYYY-MM-DD, included); from the earliest request if not given",
+    stampsTo: "the last day (YYYY-MM-DD, included); to the latest request if not given",
+    stampColumns: {
+      month: "month",
+      kind: "kind",
+      code: "code",
+      department: "department",
+      granted: "granted",
+      refused: "refused"
+    },
+    kinds: { item: "stamp", plaque: "plaque", work: "work" },
+    reportServices:
+      "a period's service requests by grid and level: received, open, done on time, done late, overdue and escalated",
+    servicesFrom: "the period's first day (YYYY-MM-DD, included); by default the 1st of the month it ends in",
+    servicesTo: "the period's last day (YYYY-MM-DD, included); by default today in Asia/Shanghai",
+    serviceColumns: {
+      grid: "grid",
+      level: "level",
+      received: "received",
+      open: "open",
+      doneOnTime: "done on time",
+      doneLate: "done late",
+      overdue: "overdue",
+      escalated: "escalated"
+    },
+    levels: { grid: "grid", community: "community", street: "street", district: "district command centre" },
+    period: (from: string, to: string) => `period: ${from} to ${to}`,
+    badDate: (option: string, value: string) => `${option} is not a date: ${value} (YYYY-MM-DD, e.g. 2024-10-01)`,
+    backwardsPeriod: (from: string, to: string) => `the first day ${from} is after the last day ${to}`
   }
 } as const
 

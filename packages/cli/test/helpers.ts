@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { type Kernel, type KernelOptions, makeKernel } from "@shequ/core"
 import { afterAll } from "vitest"
 import { dropSchemas, freshSchema, servers } from "../../adapters/postgres/test/servers.js"
+import { openStorage } from "../src/storage.js"
 
 const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url))
 
@@ -15,13 +17,34 @@ export interface Run {
   readonly stderr: string
 }
 
-/** Runs the built `shequ` command, as a user would. */
-export const shequ = (...args: ReadonlyArray<string>): Promise<Run> =>
-  new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr })
+/**
+ * Runs the built `shequ` command, as a user would, with `env` added to the
+ * environment. Colour is off unless `env` asks for it, whatever the runner's
+ * own terminal.
+ */
+export const shequWith = (env: NodeJS.ProcessEnv, ...args: ReadonlyArray<string>): Promise<Run> => {
+  const { FORCE_COLOR: _force, NO_COLOR: _none, ...inherited } = process.env
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { maxBuffer: 16 * 1024 * 1024, env: { ...inherited, ...env } },
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr })
     )
   })
+}
+
+/** Runs the built `shequ` command, as a user would. */
+export const shequ = (...args: ReadonlyArray<string>): Promise<Run> => shequWith({}, ...args)
+
+/** A kernel in the test's own process on the database `--db` (and `--schema`) point to, as a host would open it. */
+export const kernelOn = (db: ReadonlyArray<string>, options: Omit<KernelOptions, "storage"> = {}): Promise<Kernel> => {
+  const flag = (name: string) => (db.includes(name) ? db[db.indexOf(name) + 1] : undefined)
+  const schema = flag("--schema")
+  const { storage } = openStorage({ db: flag("--db")!, ...(schema === undefined ? {} : { schema }) })
+  return makeKernel({ storage, ...options })
+}
 
 const dirs: Array<string> = []
 afterAll(() => {

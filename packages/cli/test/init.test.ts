@@ -130,7 +130,16 @@ describe("shequ report population", () => {
 })
 
 describe("--help", () => {
-  const commands = ["init", "migrate", "tick", "import places", "import residents", "report population"]
+  const commands = [
+    "init",
+    "migrate",
+    "tick",
+    "import places",
+    "import residents",
+    "report population",
+    "report stamps",
+    "report services"
+  ]
 
   it.each(commands)("is given for %s in zh-CN and en", async (name) => {
     const command = name.split(" ")

@@ -63,7 +63,7 @@ export type {
   QueryServices,
   RowProblem,
   RowRefused,
-  Services,
+  Services as CommandServices,
   Settled,
   TableRow
 } from "./Plugin.js"

@@ -1,20 +1,20 @@
 /**
- * `shequ report population [--by street|community|grid] [--format table|csv|json]`:
- * households and residents per street, community or grid, from the registry's
- * own counting query (never from an import's tallies).
+ * `shequ report`: the figures a district reads, each from its module's own
+ * query (never from an import's tallies), as a table, CSV or JSON.
  *
- * The table is for people (headers in the chosen language, a total line); CSV
- * and JSON are for programs, so their field names are the same in every
- * language: `code,name,scope_path,households,residents`.
+ * `report population [--by street|community|grid]`: households and residents
+ * per street, community or grid. CSV and JSON fields:
+ * `code,name,scope_path,households,residents`.
  */
-import { Registry, type PopulationRow } from "@shequ/core"
+import type { PopulationRow } from "@shequ/core"
+import { Registry } from "@shequ/core"
 import { type Command, Option } from "commander"
-import { stringify } from "csv-stringify/sync"
+import { type Column, type Format, formatOption, render } from "../internal/output.js"
 import { cliActor, type Common, districtOf, type Shell, withKernel } from "../internal/shell.js"
-import { formatTable } from "../internal/table.js"
+import { reportServicesCommand } from "./reportServices.js"
+import { reportStampsCommand } from "./reportStamps.js"
 
 type Level = "street" | "community" | "grid"
-type Format = "table" | "csv" | "json"
 
 interface PopulationOptions extends Common {
   readonly district?: string
@@ -22,29 +22,15 @@ interface PopulationOptions extends Common {
   readonly format: Format
 }
 
-const render = (shell: Shell, rows: ReadonlyArray<PopulationRow>, format: Format): string => {
-  switch (format) {
-    case "json":
-      return `${JSON.stringify(rows, null, 2)}\n`
-    case "csv":
-      return stringify(
-        rows.map((r) => [r.code, r.name, r.scopePath, r.households, r.residents]),
-        { header: true, columns: ["code", "name", "scope_path", "households", "residents"] }
-      )
-    case "table": {
-      const { columns, total } = shell.t
-      const sum = (pick: (r: PopulationRow) => number) => String(rows.reduce((n, r) => n + pick(r), 0))
-      const lines = formatTable(
-        [columns.code, columns.name, columns.households, columns.residents],
-        [
-          ...rows.map((r) => [r.code, r.name, String(r.households), String(r.residents)]),
-          ["", total, sum((r) => r.households), sum((r) => r.residents)]
-        ],
-        ["left", "left", "right", "right"]
-      )
-      return `${lines.join("\n")}\n`
-    }
-  }
+const populationColumns = (shell: Shell): ReadonlyArray<Column<PopulationRow>> => {
+  const { columns } = shell.t
+  return [
+    { field: "code", header: columns.code, value: (r) => r.code },
+    { field: "name", header: columns.name, value: (r) => r.name, label: true },
+    { field: "scope_path", value: (r) => r.scopePath },
+    { field: "households", header: columns.households, value: (r) => r.households, sum: true },
+    { field: "residents", header: columns.residents, value: (r) => r.residents, sum: true }
+  ]
 }
 
 export const reportCommand = (program: Command, shell: Shell): void => {
@@ -54,12 +40,14 @@ export const reportCommand = (program: Command, shell: Shell): void => {
     .withCommon(report.command("population").description(t.reportPopulation))
     .option("--district <code>", t.district)
     .addOption(new Option("--by <level>", t.by).choices(["street", "community", "grid"]).default("community"))
-    .addOption(new Option("--format <format>", t.format).choices(["table", "csv", "json"]).default("table"))
+    .addOption(formatOption(shell))
     .action(async (options: PopulationOptions) => {
       await withKernel(shell, { ...options, mustExist: true }, async (kernel) => {
         const district = await districtOf(shell, kernel, options.district)
         const rows = await kernel.exec(Registry.queries.population({ district, by: options.by }), cliActor)
-        process.stdout.write(render(shell, rows, options.format))
+        process.stdout.write(render(shell, options.format, { columns: populationColumns(shell), rows, json: rows }))
       })
     })
+  reportStampsCommand(report, shell)
+  reportServicesCommand(report, shell)
 }

@@ -17,18 +17,29 @@ export const displayWidth = (text: string): number => {
 /** Which side a column is padded on: text to the left, numbers to the right. */
 export type Align = "left" | "right"
 
+/** A cell: its text, or its text drawn to stand out (bold red, for a terminal that shows colour). */
+export type Cell = string | { readonly text: string; readonly strong: true }
+
+const textOf = (cell: Cell | undefined): string =>
+  cell === undefined ? "" : typeof cell === "string" ? cell : cell.text
+
 /** The lines of a table: the header, a rule, the rows. */
 export const formatTable = (
   header: ReadonlyArray<string>,
-  rows: ReadonlyArray<ReadonlyArray<string>>,
+  rows: ReadonlyArray<ReadonlyArray<Cell>>,
   align: ReadonlyArray<Align>
 ): ReadonlyArray<string> => {
-  const widths = header.map((cell, i) => Math.max(displayWidth(cell), ...rows.map((row) => displayWidth(row[i] ?? ""))))
-  const line = (cells: ReadonlyArray<string>) =>
+  const widths = header.map((cell, i) =>
+    Math.max(displayWidth(cell), ...rows.map((row) => displayWidth(textOf(row[i]))))
+  )
+  const line = (cells: ReadonlyArray<Cell>) =>
     cells
       .map((cell, i) => {
-        const pad = " ".repeat(widths[i]! - displayWidth(cell))
-        return align[i] === "right" ? pad + cell : cell + pad
+        const text = textOf(cell)
+        const pad = " ".repeat(widths[i]! - displayWidth(text))
+        // The escape codes go around the text alone, so the padding keeps the columns straight.
+        const drawn = typeof cell === "string" ? text : `\x1b[1;31m${text}\x1b[0m`
+        return align[i] === "right" ? pad + drawn : drawn + pad
       })
       .join("  ")
       .trimEnd()
