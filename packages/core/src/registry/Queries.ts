@@ -29,7 +29,10 @@ export interface RosterEntry {
   readonly sex: string | null
   readonly birthDate: string | null
   readonly relation: string | null
+  /** The household's number in the ledger. */
   readonly household: string | null
+  /** The household's id, for commands that name it. */
+  readonly householdId: string | null
   readonly building: string
   readonly unit: string
   readonly flat: string
@@ -59,6 +62,7 @@ export const roster = query({
           birthDate: r.birth_date as string | null,
           relation: r.relation as string | null,
           household: r.number as string | null,
+          householdId: r.household_id === null ? null : String(r.household_id),
           building: String(r.building),
           unit: String(r.unit),
           flat: String(r.flat)
@@ -91,6 +95,7 @@ const currentRoster = (district: string, grid: string) =>
         "p.birth_date",
         "p.relation",
         "h.number",
+        "h.id as household_id",
         "b.name as building",
         "d.unit",
         "d.flat"
@@ -143,6 +148,7 @@ const pastRoster = (district: string, grid: string, on: string) =>
         "p.birth_date",
         "r.relation",
         "h.number",
+        "h.id as household_id",
         "b.name as building",
         "d.unit",
         "d.flat"
