@@ -12,11 +12,11 @@
 import { randomBytes } from "node:crypto"
 import { cpus } from "node:os"
 import { parseArgs } from "node:util"
+import { cleanupOnExit, maxRssMb, median, parseCount, startRssSampler } from "@shequ/bench-common"
 import { type BareRow, bareRows, sealer } from "./bare.js"
 import { type DataFiles, generate } from "./data.js"
 import type { Engine } from "./engine.js"
 import { importResidents, openKernel, take } from "./kernel.js"
-import { maxRssMb, median, startRssSampler } from "./measure.js"
 import { postgresEngine } from "./postgres.js"
 import { measureQueries, type QueryFigures } from "./queries.js"
 import { sqliteEngine } from "./sqlite.js"
@@ -88,9 +88,8 @@ const parse = () => {
     process.exit(0)
   }
   const count = (name: string, text: string, min: number) => {
-    const n = Number(text.replaceAll("_", ""))
-    if (!Number.isSafeInteger(n) || n < min) fail(`--${name} must be an integer >= ${min}, not ${JSON.stringify(text)}`)
-    return n
+    const n = parseCount(text)
+    return n !== undefined && n >= min ? n : fail(`--${name} must be an integer >= ${min}, not ${JSON.stringify(text)}`)
   }
   const engines =
     values.engine === "all"
@@ -138,6 +137,8 @@ interface Measured {
 }
 
 const sampler = startRssSampler()
+/** What to undo on Ctrl-C or a failure: the data directory, an engine's server and schemas. */
+const cleanup = cleanupOnExit()
 
 const runEngine = async (engine: Engine, data: DataFiles, key: Uint8Array, idNumbers: ReadonlyArray<string>) => {
   const results: Array<Measured> = []
@@ -268,7 +269,7 @@ const main = async () => {
   console.log(`node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? "?"}`)
   const warmupQueries = Math.min(20, options.queries)
   const data = await generate(seed, residents, options.queries + warmupQueries)
-  active.push(() => data.remove())
+  cleanup.push(() => data.remove())
   console.log(
     `generated in ${data.seconds.toFixed(1)} s: ${fmt(data.placeRows)} buildings in ${data.grids} grids, ` +
       `${fmt(data.residentRows)} residents in ${fmt(data.households)} households, ${(data.bytes / 2 ** 20).toFixed(1)} MiB`
@@ -281,13 +282,13 @@ const main = async () => {
   const lines: Array<string> = []
   for (const name of options.engines) {
     const engine = await (name === "sqlite" ? sqliteEngine() : postgresEngine())
-    active.push(() => engine.close())
+    const closed = cleanup.push(() => engine.close())
     console.log(`${name}: ${engine.description}`)
     let outcome: Awaited<ReturnType<typeof runEngine>>
     try {
       outcome = await runEngine(engine, data, key, idNumbers)
     } finally {
-      active.pop()
+      closed()
       await engine.close()
     }
     const { results, queries } = outcome
@@ -393,20 +394,9 @@ const main = async () => {
   process.exit(options.check && missed ? 1 : 0)
 }
 
-/** What to undo on Ctrl-C: the data directory, an engine's server and schemas. */
-const active: Array<() => Promise<void>> = []
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    const undo = [...active].reverse()
-    void (async () => {
-      for (const step of undo) await step().catch(() => undefined)
-    })().finally(() => process.exit(130))
-  })
-}
-
 main().catch(async (error: unknown) => {
   console.error(error)
-  for (const step of [...active].reverse()) await step().catch(() => undefined)
+  await cleanup.run()
   await sampler.stop().catch(() => undefined)
   process.exit(1)
 })

@@ -10,10 +10,10 @@
  * creates a grid in the first community and moves into it whole buildings of
  * that community until it holds about that many residents.
  */
+import { median, percentile } from "@shequ/bench-common"
 import { Core, type Kernel, Registry, Secrets } from "@shequ/core"
 import type { RawDb } from "./engine.js"
 import { SYSTEM } from "./kernel.js"
-import { median, percentile } from "./measure.js"
 
 export interface Latency {
   readonly medianMs: number

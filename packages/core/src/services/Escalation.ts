@@ -195,9 +195,11 @@ const climbAll = (district: string, lapses: ReadonlyArray<Lapse>) =>
             .where("status", "=", "open")
             .where("level", "=", level)
             .where("deadline_at", "=", lapsedAt)
-            // Its lapse not yet recorded (once it is, at the district, `due_at` is null). Compared with the
-            // deadline rather than the lapsed time, so the engine finds the rows by id, not by deadline.
-            .whereRef("due_at", "=", "deadline_at")
+            // Its lapse not yet recorded: `due_at` is the deadline until then and null after (at the district).
+            // Not `=`: from `due_at = deadline_at = lapsed` SQLite infers a range of the due index and reads every
+            // request due then for each chunk, where a column-to-column `>=` bounds no index and the rows are
+            // found by id.
+            .whereRef("due_at", ">=", "deadline_at")
             .returning("id")
             .execute()
         )

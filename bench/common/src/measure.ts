@@ -1,8 +1,8 @@
 /**
- * Peak RSS, sampled every 50 ms. The sampler lives in a worker thread: both
- * paths keep the main thread busy for seconds on end (better-sqlite3 is
- * synchronous, and `for await` over a sync source never yields to timers), so a
- * `setInterval` on the main thread would not fire while the rows are written.
+ * Memory and latency figures. Peak RSS is sampled every 50 ms in a worker
+ * thread: a bench keeps the main thread busy for seconds on end (better-sqlite3
+ * is synchronous, and `for await` over a sync source never yields to timers), so
+ * a `setInterval` on the main thread would not fire while the rows are written.
  * RSS is a property of the process, so the worker sees the main thread's memory.
  */
 import { Worker } from "node:worker_threads"
