@@ -9,8 +9,7 @@ import { parseArgs } from "node:util"
 import { isPostgres, openStorage } from "@shequ/cli"
 import { makeKernel, Secrets, type Storage } from "@shequ/core"
 import { print, type Lang } from "./print.js"
-import { run } from "./scenario.js"
-import { visits } from "./visits.js"
+import { plugins, run } from "./scenario.js"
 
 const usage = `pnpm lingdong [options]
 
@@ -90,7 +89,7 @@ const keyOf = (): string => {
 
 const { storage, where } = openLingdong()
 try {
-  const kernel = await makeKernel({ storage, plugins: [visits], locale: lang, secrets: { key: keyOf() } })
+  const kernel = await makeKernel({ storage, plugins: [...plugins], locale: lang, secrets: { key: keyOf() } })
   try {
     const result = await run(kernel, { seed, scale })
     print(result, { lang, where, applied: kernel.applied })

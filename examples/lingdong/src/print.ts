@@ -1,7 +1,11 @@
 /**
- * The scenario's report, in zh-CN or en.
+ * The scenario's report, in zh-CN or en. Every figure is one the kernel's
+ * queries returned; names of the old stamp items are the example's own data.
  */
+import { PartyVocabulary, type ServiceLevel, type ServiceRequestRecord, type StampFigures } from "@shequ/core"
 import type { ScenarioResult } from "./scenario.js"
+import { tally } from "./stamps.js"
+import { askedName, CREEPING_ITEM } from "./stampItems.js"
 
 export type Lang = "zh-CN" | "en"
 
@@ -54,7 +58,74 @@ const words = {
     household: "户",
     purpose: "事由",
     worker: "网格员",
-    visitedAt: "时间"
+    visitedAt: "时间",
+    year: "2020 年，按内核时钟重放",
+    commands: "命令数",
+    yearStages: {
+      staff: "任命社区书记、窗口、街道和区综治中心",
+      party: "党组织、网格党小组与党员报到",
+      stamps: "盖章事项白名单",
+      services: "服务诉求与超时上报"
+    },
+    sweeps: "次巡检",
+    party: "党建引领",
+    organisations: "党组织",
+    branchesUnder: "党支部的上级",
+    noParent: "未记录上级",
+    committees: "社区大党委",
+    name: "名称",
+    communities: "社区",
+    units: "驻区单位党组织",
+    cells: "网格党小组 {cells} 个（{grids} 个网格），党员中心户 {central} 户，联系户 {neighbours} 户",
+    neighbours: "联系户",
+    pledge: "承诺",
+    attached: "类别",
+    sampleCell: "一个回迁小区网格的党小组",
+    memberName: "党员",
+    number: "户号",
+    members: "党员",
+    checkIns: "党员报到（2020 年）",
+    services: "服务次数",
+    hours: "服务时长（小时）",
+    communityName: "社区",
+    total: "合计",
+    pledges: "亮身份、亮承诺",
+    stamps: "社区盖章事项白名单",
+    version: "版本",
+    inForce: "{date} 起施行",
+    listed: "盖章事项 {items} 项，挂牌 {plaques} 块，准入工作 {work} 项",
+    kinds: { item: "盖章", plaque: "挂牌", work: "承接工作" },
+    granted: "准予",
+    refusedWord: "拒绝",
+    grantedItems: "准予盖章的事项",
+    refusedItems: "拒绝最多的事项",
+    refusedDepartments: "拒绝最多的部门",
+    department: "部门",
+    item: "事项",
+    byMonth: "每月拒绝",
+    creeping: "防止反弹：{item}（{department}）每月被拒绝",
+    refusedExample: "拒绝一例",
+    desk: "服务诉求（菜单式服务、首问负责制、限时办结制）",
+    menu: "服务菜单（办理时限，工作日：网格/社区/街道/区）",
+    level: "层级",
+    levels: { grid: "网格", community: "社区", street: "街道", district: "区综治中心" },
+    received: "受理",
+    reached: "到达",
+    doneOnTime: "按时办结",
+    doneLate: "超时办结",
+    overdue: "超期（追责记录）",
+    escalated: "上报",
+    open: "年底在办",
+    climbed: "一件诉求的经过",
+    receivedBy: "受理",
+    lapsed: "超期",
+    heldBy: "责任人",
+    unit: "本级",
+    escalatedTo: "上报至",
+    taken: "承接",
+    done: "办结",
+    byWorker: "承办人上报",
+    byDeadline: "超期自动上报"
   },
   en: {
     title: "Lingdong District community governance demo",
@@ -104,7 +175,75 @@ const words = {
     household: "household",
     purpose: "purpose",
     worker: "grid worker",
-    visitedAt: "when"
+    visitedAt: "when",
+    year: "2020, replayed under the kernel's clock",
+    commands: "commands",
+    yearStages: {
+      staff: "appoint secretaries, windows, street desks, command centre",
+      party: "party organisation, grid cells, member check-ins",
+      stamps: "the stamp whitelist",
+      services: "service requests and escalation"
+    },
+    sweeps: "sweeps",
+    party: "party building",
+    organisations: "party organisations",
+    branchesUnder: "branches led by",
+    noParent: "no parent recorded",
+    committees: "grand party committees",
+    name: "name",
+    communities: "communities",
+    units: "member units' organisations",
+    cells:
+      "{cells} grid party cells (of {grids} grids), {central} central households, {neighbours} neighbouring households looked after",
+    neighbours: "neighbours looked after",
+    pledge: "pledge",
+    attached: "attached",
+    sampleCell: "the party cell of a resettlement compound's grid",
+    memberName: "member",
+    number: "household",
+    members: "party members",
+    checkIns: "member check-ins (2020)",
+    services: "services",
+    hours: "hours",
+    communityName: "community",
+    total: "total",
+    pledges: "identities shown, pledges made",
+    stamps: "the stamp whitelist",
+    version: "version",
+    inForce: "in force from {date}",
+    listed: "{items} stamp items, {plaques} plaques, {work} kinds of work admitted",
+    kinds: { item: "stamps", plaque: "plaques", work: "work" },
+    granted: "granted",
+    refusedWord: "refused",
+    grantedItems: "items stamped",
+    refusedItems: "items refused most",
+    refusedDepartments: "departments refused most",
+    department: "department",
+    item: "item",
+    byMonth: "refused by month",
+    creeping: "creeping back: {item} ({department}) refused by month",
+    refusedExample: "a refusal",
+    desk: "the service desk (menu, first-inquiry owner, time limits)",
+    menu: "the menu (time limits in working days: grid/community/street/district)",
+    level: "level",
+    levels: { grid: "grid", community: "community", street: "street", district: "district command centre" },
+    received: "received",
+    reached: "reached",
+    doneOnTime: "done on time",
+    doneLate: "done late",
+    overdue: "overdue (accountability)",
+    escalated: "escalated",
+    open: "open at year end",
+    climbed: "one request's path",
+    receivedBy: "received",
+    lapsed: "lapsed",
+    heldBy: "held by",
+    unit: "the level's unit",
+    escalatedTo: "escalated to",
+    taken: "taken",
+    done: "done",
+    byWorker: "by its owner",
+    byDeadline: "by the sweep"
   }
 } as const
 
@@ -195,6 +334,7 @@ export const print = (
   out.push(`${w.refused}:`)
   for (const refusal of result.refusals) out.push(`  - ${refusal.what}`, `    ${text(refusal.error, context.lang)}`)
   out.push("")
+  out.push(...year(result.year, context.lang))
   out.push(`${w.events}:`)
   out.push(table([[w.type, w.count], ...[...result.eventCounts].map(([type, n]) => [type, n])]), "")
   out.push(`${w.last}:`)
@@ -205,4 +345,215 @@ export const print = (
     ])
   )
   console.log(out.join("\n"))
+}
+
+type Words = (typeof words)[Lang]
+
+/** An instant as a time in Asia/Shanghai, `YYYY-MM-DD HH:MM`. */
+const local = (instant: Date): string =>
+  new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace("T", " ")
+
+const fill = (template: string, values: Readonly<Record<string, string | number>>): string =>
+  template.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key]))
+
+const sum = (values: ReadonlyArray<number>): number => values.reduce((a, b) => a + b, 0)
+
+/** The sections of 2020: the stages' times, then party, stamps and services. */
+const year = (result: ScenarioResult["year"], lang: Lang): ReadonlyArray<string> => {
+  const w = words[lang]
+  const { party, stamps, services } = result
+  return [
+    `${w.year}:`,
+    table([
+      [w.stage, w.seconds, w.commands],
+      [w.yearStages.staff, result.staff.seconds.toFixed(2), ""],
+      [w.yearStages.party, party.seconds.toFixed(2), party.commands],
+      [w.yearStages.stamps, stamps.seconds.toFixed(2), stamps.commands],
+      [w.yearStages.services, services.seconds.toFixed(2), `${services.commands} + ${services.sweeps} ${w.sweeps}`]
+    ]),
+    "",
+    ...partySection(party, w, lang),
+    ...stampsSection(stamps, w, lang),
+    ...servicesSection(services, w, lang)
+  ]
+}
+
+const partySection = (party: ScenarioResult["year"]["party"], w: Words, lang: Lang): ReadonlyArray<string> => {
+  const kind = PartyVocabulary.organisationKindLabels
+  const memberKind = PartyVocabulary.memberKindLabels
+  const kinds = ["resident", "in_unit", "pocket"] as const
+  const communities = [...new Set(party.checkIns.map((f) => f.community))]
+  const figure = (community: string, k: (typeof kinds)[number]) =>
+    party.checkIns.find((f) => f.community === community && f.kind === k)
+  const rows = communities.map((code) => {
+    const of = kinds.map((k) => figure(code, k))
+    return [
+      of.find((f) => f !== undefined)!.name,
+      ...of.map((f) => f?.checkIns ?? 0),
+      sum(of.map((f) => f?.services ?? 0)),
+      sum(of.map((f) => f?.hours ?? 0))
+    ]
+  })
+  const cell = party.sampleCell
+  return [
+    `${w.party}:`,
+    `  ${w.organisations}: ${(["working_committee", "general_branch", "branch"] as const)
+      .map((k) => `${kind[k][lang]} ${party.organisations[k]}`)
+      .join(", ")}`,
+    `  ${w.branchesUnder}: ${(["working_committee", "general_branch"] as const)
+      .map((k) => `${kind[k][lang]} ${party.branchesUnder[k]}`)
+      .join(", ")}, ${w.noParent} ${party.branchesUnder.none}`,
+    `  ${w.committees}:`,
+    table([
+      [w.name, w.communities, w.units],
+      ...party.committees.map((c) => [c.name, c.communities.length, c.units.filter((u) => u.leftOn === null).length])
+    ]),
+    `  ${fill(w.cells, party.cells)}`,
+    ...(cell === null
+      ? []
+      : [
+          `  ${w.sampleCell}: ${cell.name} (${cell.branch.name})`,
+          table([
+            [w.memberName, w.number, w.neighbours],
+            ...cell.centralHouseholds.map((c) => [c.memberName ?? "", c.number ?? "", c.neighbours.length])
+          ])
+        ]),
+    `  ${w.members}: ${kinds.map((k) => `${memberKind[k][lang]} ${party.members[k]}`).join(", ")}`,
+    `  ${w.checkIns}:`,
+    table([
+      [w.communityName, ...kinds.map((k) => memberKind[k][lang]), w.services, w.hours],
+      ...rows,
+      [
+        w.total,
+        ...kinds.map((_, i) => sum(rows.map((r) => Number(r[i + 1])))),
+        sum(rows.map((r) => Number(r[4]))),
+        sum(rows.map((r) => Number(r[5])))
+      ]
+    ]),
+    `  ${w.pledges}:`,
+    table([
+      [w.memberName, w.attached, w.pledge, w.hours],
+      ...party.pledges.map((p) => [p.name ?? p.member, memberKind[p.kind][lang], p.pledge, p.hours])
+    ]),
+    ""
+  ]
+}
+
+const stampsSection = (stamps: ScenarioResult["year"]["stamps"], w: Words, lang: Lang): ReadonlyArray<string> => {
+  const of = (kind: StampFigures["kind"]) => stamps.lines.filter((l) => l.kind === kind)
+  const items = of("item")
+  const byItem = tally(items, (l) => l.code)
+  const creeping = items.filter((l) => l.code === CREEPING_ITEM)
+  const months = Array.from({ length: 12 }, (_, m) => `2020-${String(m + 1).padStart(2, "0")}`)
+  const refusedIn = (lines: ReadonlyArray<StampFigures>, month: string) =>
+    sum(lines.filter((l) => l.month === month).map((l) => l.refused))
+  const departmentOf = (code: string) => items.find((l) => l.code === code)?.department ?? ""
+  return [
+    `${w.stamps}: ${w.version} ${stamps.version.number}, ${fill(w.inForce, { date: stamps.version.effectiveOn })} ` +
+      `(${fill(w.listed, stamps.listed)})`,
+    `  ${(["item", "plaque", "work"] as const)
+      .map((k) => {
+        const lines = of(k)
+        return `${w.kinds[k]}: ${w.granted} ${sum(lines.map((l) => l.granted))}, ${w.refusedWord} ${sum(lines.map((l) => l.refused))}`
+      })
+      .join("; ")}`,
+    `  ${w.grantedItems}:`,
+    table([
+      [w.item, w.department, w.granted],
+      ...byItem
+        .filter((t) => t.granted > 0)
+        .sort((a, b) => b.granted - a.granted)
+        .map((t) => [askedName("item", t.key), departmentOf(t.key), t.granted])
+    ]),
+    `  ${w.refusedItems} (${byItem.filter((t) => t.refused > 0).length}):`,
+    table([
+      [w.item, w.department, w.refusedWord],
+      ...byItem
+        .filter((t) => t.refused > 0)
+        .slice(0, 10)
+        .map((t) => [askedName("item", t.key), departmentOf(t.key), t.refused])
+    ]),
+    `  ${w.refusedDepartments}:`,
+    table([
+      [w.department, w.refusedWord],
+      ...tally(stamps.lines, (l) => l.department)
+        .filter((t) => t.refused > 0)
+        .slice(0, 8)
+        .map((t) => [t.key, t.refused])
+    ]),
+    `  ${w.byMonth}: ${months.map((m) => refusedIn(stamps.lines, m)).join(" ")}`,
+    `  ${fill(w.creeping, { item: askedName("item", CREEPING_ITEM), department: departmentOf(CREEPING_ITEM) })}: ${months
+      .map((m) => refusedIn(creeping, m))
+      .join(" ")}`,
+    ...stamps.examples.map(
+      (e) => `  ${w.refusedExample}: ${text(e, lang)} (${askedName(e.kind, e.item)}, ${e.department})`
+    ),
+    ""
+  ]
+}
+
+/** What happened to a request, in order, one line each. */
+const requestPath = (record: ServiceRequestRecord, words: Words): ReadonlyArray<string> => {
+  const level = (l: ServiceLevel) => words.levels[l]
+  const events: Array<{ at: Date; order: number; line: string }> = [
+    {
+      at: record.received.at,
+      order: 0,
+      line: `${words.receivedBy}: ${level(record.received.level)}, ${record.received.by}`
+    },
+    ...record.lapses.map((l) => ({
+      at: l.lapsedAt,
+      order: 1,
+      line: `${words.lapsed}: ${level(l.level)}, ${words.heldBy} ${l.heldBy ?? `${words.unit} ${l.unit}`}`
+    })),
+    ...record.escalations.map((e) => ({
+      at: e.at,
+      order: 2,
+      line: `${words.escalatedTo} ${level(e.to)} (${e.cause === "worker" ? `${words.byWorker}: ${e.reason}` : words.byDeadline})`
+    })),
+    ...record.owners
+      .filter((o) => o.kind !== "received")
+      .map((o) => ({ at: o.since, order: 3, line: `${words.taken}: ${level(o.level)}, ${o.owner}` })),
+    ...(record.done === null
+      ? []
+      : [{ at: record.done.at, order: 4, line: `${words.done}: ${record.done.by}, ${record.done.resolution}` }])
+  ]
+  return events
+    .sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order)
+    .map((e) => `${local(e.at)}  ${e.line}`)
+}
+
+const servicesSection = (services: ScenarioResult["year"]["services"], w: Words, lang: Lang): ReadonlyArray<string> => {
+  const t = services.report.totals
+  const level = (l: ServiceLevel) => w.levels[l]
+  const climbed = services.climbed
+  const steps = climbed === null ? [] : requestPath(climbed, w)
+  return [
+    `${w.desk}:`,
+    `  ${w.menu}: ${services.menu
+      .map(
+        (m) =>
+          `${m.label[lang]} ${m.workingDays.grid}/${m.workingDays.community}/${m.workingDays.street}/${m.workingDays.district}`
+      )
+      .join(", ")}`,
+    `  ${w.received} ${t.received}, ${w.doneOnTime} ${t.doneOnTime}, ${w.doneLate} ${t.doneLate}, ${w.overdue} ${t.overdue}, ` +
+      `${w.escalated} ${t.escalated}, ${w.open} ${t.open}`,
+    table([
+      [w.level, w.received, w.reached, w.doneOnTime, w.doneLate, w.overdue, w.escalated, w.open],
+      ...services.byLevel.map((r) => [
+        level(r.level),
+        r.received,
+        r.reached,
+        r.doneOnTime,
+        r.doneLate,
+        r.overdue,
+        r.escalated,
+        r.open
+      ])
+    ]),
+    ...(climbed === null ? [] : [`  ${w.climbed} (${climbed.summary}):`, ...steps.map((step) => `    ${step}`)]),
+    `  ${w.refused}:`,
+    ...services.refusals.flatMap((r) => [`  - ${r.what}`, `    ${text(r.error, lang)}`]),
+    ""
+  ]
 }

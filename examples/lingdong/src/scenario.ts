@@ -2,11 +2,19 @@
  * The Lingdong scenario: the district, its communities and grids, a grid worker
  * per grid, and a year of home visits recorded through the kernel, with the
  * refusals a real console meets (a worker outside their grid, a form filled in
- * wrong). Returns what happened, for the printer and for the tests.
+ * wrong). Then 2020 replayed under the kernel's clock: the party organisation
+ * with its cells, central households and members' check-ins, the stamp
+ * whitelist refusing the rest of the old 90 items, and the service desk's year
+ * of requests, owned, closed, overdue and escalated. Returns what happened,
+ * for the printer and for the tests.
  */
-import { Actor, Core, type DomainEvent, type Kernel, Registry } from "@shequ/core"
+import { Actor, Core, type DomainEvent, type Kernel, type PopulationRow, Registry } from "@shequ/core"
 import { Effect, Random } from "effect"
 import { type BaseDataResult, loadBaseData } from "./baseData.js"
+import { type PartyResult, runParty } from "./party.js"
+import { runServices, type ServicesResult } from "./services.js"
+import { appointStaff, type Places, staffIds } from "./staff.js"
+import { runStamps, type StampsResult } from "./stamps.js"
 import { visits } from "./visits.js"
 
 /** Lingdong District, Shuangyashan (GB/T 2260). */
@@ -42,6 +50,13 @@ export interface ScenarioResult {
     readonly worker: string
     readonly visitedAt: Date
   }>
+  /** 2020 replayed: the staff appointed for it, then the party, stamps and services stages. */
+  readonly year: {
+    readonly staff: { readonly seconds: number }
+    readonly party: PartyResult
+    readonly stamps: StampsResult
+    readonly services: ServicesResult
+  }
   readonly eventCounts: ReadonlyMap<string, number>
   readonly lastEvents: ReadonlyArray<DomainEvent>
 }
@@ -54,15 +69,22 @@ const failureOf = (promise: Promise<unknown>) =>
     (error: unknown) => error
   )
 
-/** Runs the scenario against a kernel that has the `visits` plugin. */
-export const run = async (kernel: Kernel, options: ScenarioOptions): Promise<ScenarioResult> => {
-  const rng = Random.make(options.seed)
-  const draw = (max: number) => Effect.runSync(rng.nextIntBetween(0, max))
+/** The example's plugins, which the scenario's kernel is made with. */
+export const plugins = [visits] as const
+
+/**
+ * Sets the district up: registers it, imports and re-districts its base data,
+ * and appoints a grid worker to every grid as the registry has them after.
+ */
+export const setUp = async (
+  kernel: Kernel,
+  options: ScenarioOptions
+): Promise<{ readonly baseData: BaseDataResult; readonly grids: ReadonlyArray<Grid> }> => {
   await kernel.exec(Core.commands.registerDistrict({ code: LINGDONG, name: "岭东区" }), system)
   await kernel.exec(
     Core.commands.grantRole({
       district: LINGDONG,
-      userId: "district-office",
+      userId: staffIds.districtOffice,
       role: "district_admin",
       level: "district",
       scopePath: `${LINGDONG}/`
@@ -70,10 +92,9 @@ export const run = async (kernel: Kernel, options: ScenarioOptions): Promise<Sce
     system
   )
   const baseData = await loadBaseData(kernel, options)
-  // The grids as the registry has them after re-districting, each with its grid worker.
   const grids: ReadonlyArray<Grid> = (
     await kernel.exec(Registry.queries.population({ district: LINGDONG, by: "grid" }), system)
-  ).map((row) => ({ code: row.code, scopePath: row.scopePath, worker: `gw-${row.code}` }))
+  ).map((row) => ({ code: row.code, scopePath: row.scopePath, worker: staffIds.gridWorker(row.code) }))
   for (const grid of grids) {
     const granted = await kernel.actorFor(grid.worker)
     if (granted.roles.length > 0) continue
@@ -88,6 +109,14 @@ export const run = async (kernel: Kernel, options: ScenarioOptions): Promise<Sce
       system
     )
   }
+  return { baseData, grids }
+}
+
+/** Runs the scenario against a kernel made with {@link plugins}. */
+export const run = async (kernel: Kernel, options: ScenarioOptions): Promise<ScenarioResult> => {
+  const rng = Random.make(options.seed)
+  const draw = (max: number) => Effect.runSync(rng.nextIntBetween(0, max))
+  const { baseData, grids } = await setUp(kernel, options)
 
   const started = performance.now()
   const yearStart = Date.UTC(2020, 0, 1) - 8 * 3600_000
@@ -146,13 +175,15 @@ export const run = async (kernel: Kernel, options: ScenarioOptions): Promise<Sce
     )
   })
 
-  const office = await kernel.actorFor("district-office")
+  const office = await kernel.actorFor(staffIds.districtOffice)
   const byCommunity = (await kernel.exec(visits.queries.byCommunity({ district: LINGDONG }), office)).map((row) => ({
     community: String(row["community"]),
     visits: Number(row["visits"])
   }))
 
   const recent = await kernel.exec(visits.queries.recent({ district: LINGDONG, limit: 5 }), office)
+
+  const year = await replayYear(kernel, options)
 
   const eventCounts = new Map<string, number>()
   let after = 0
@@ -165,5 +196,31 @@ export const run = async (kernel: Kernel, options: ScenarioOptions): Promise<Sce
     lastEvents = [...lastEvents, ...page].slice(-5)
   }
 
-  return { baseData, grids, visits: recorded, seconds, refusals, byCommunity, recent, eventCounts, lastEvents }
+  return { baseData, grids, visits: recorded, seconds, refusals, byCommunity, recent, year, eventCounts, lastEvents }
+}
+
+/**
+ * The district's places as the registry has them after re-districting: the
+ * streets that have communities, the communities, the grids.
+ */
+export const placesOf = async (kernel: Kernel): Promise<Places> => {
+  const population = (by: "street" | "community" | "grid"): Promise<ReadonlyArray<PopulationRow>> =>
+    kernel.exec(Registry.queries.population({ district: LINGDONG, by }), system)
+  const communities = await population("community")
+  const streets = (await population("street")).filter((street) =>
+    communities.some((community) => community.scopePath.startsWith(street.scopePath))
+  )
+  return { district: LINGDONG, streets, communities, grids: await population("grid") }
+}
+
+/** 2020 replayed, stage by stage, each timed. */
+export const replayYear = async (kernel: Kernel, options: ScenarioOptions): Promise<ScenarioResult["year"]> => {
+  const places = await placesOf(kernel)
+  const started = performance.now()
+  await appointStaff(kernel, LINGDONG, places)
+  const staff = { seconds: (performance.now() - started) / 1000 }
+  const party = await runParty(kernel, options, places)
+  const stamps = await runStamps(kernel, options, places)
+  const services = await runServices(kernel, options, places)
+  return { staff, party, stamps, services }
 }

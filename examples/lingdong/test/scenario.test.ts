@@ -1,13 +1,12 @@
 import { sqliteStorage } from "@shequ/adapter-sqlite"
 import { Forbidden, InvalidInput, makeKernel } from "@shequ/core"
 import { describe, expect, it } from "vitest"
-import { run } from "../src/scenario.js"
-import { visits } from "../src/visits.js"
+import { plugins, run } from "../src/scenario.js"
 
 const KEY = "f".repeat(64)
 
 const kernel = () =>
-  makeKernel({ storage: sqliteStorage({ filename: ":memory:" }), plugins: [visits], secrets: { key: KEY } })
+  makeKernel({ storage: sqliteStorage({ filename: ":memory:" }), plugins: [...plugins], secrets: { key: KEY } })
 
 describe("the Lingdong scenario", () => {
   it("imports the base record, re-districts the three compounds, and gives every grid worker their visits", async () => {
@@ -41,15 +40,41 @@ describe("the Lingdong scenario", () => {
     expect(result.eventCounts.get("registry.plan-applied")).toBe(1)
   })
 
-  it("gives the same visits for the same seed", async () => {
-    const households = async () => {
+  it("replays 2020 after the visits, and the audit trail agrees with every module's figures", async () => {
+    const k = await kernel()
+    const result = await run(k, { seed: 7, scale: 0.02 })
+    await k.close()
+    const { party, stamps, services } = result.year
+    const events = (type: string) => result.eventCounts.get(type) ?? 0
+    const sum = (values: ReadonlyArray<number>) => values.reduce((a, b) => a + b, 0)
+    expect(party.cells.cells).toBe(result.grids.length)
+    expect(events("party.cell-formed")).toBe(party.cells.cells)
+    expect(events("party.central-household-appointed")).toBe(party.cells.central)
+    expect(events("party.checked-in")).toBe(sum(party.checkIns.map((f) => f.checkIns)))
+    expect(events("party.service-recorded")).toBe(sum(party.checkIns.map((f) => f.services)))
+    expect(events("stamps.granted")).toBe(sum(stamps.lines.map((l) => l.granted)))
+    expect(events("stamps.refused")).toBe(sum(stamps.lines.map((l) => l.refused)))
+    expect(events("services.request-received")).toBe(services.report.totals.received)
+    expect(events("services.deadline-lapsed")).toBe(services.report.totals.overdue)
+    expect(events("services.request-completed")).toBe(
+      services.report.totals.doneOnTime + services.report.totals.doneLate
+    )
+  })
+
+  it("gives the same visits and the same year for the same seed", async () => {
+    const replayed = async () => {
       const k = await kernel()
       const result = await run(k, { seed: 2020, scale: 0.01 })
       await k.close()
-      return result.recent.map((r) => `${r.household} ${r.purpose} ${r.visitedAt.toISOString()}`)
+      return {
+        visits: result.recent.map((r) => `${r.household} ${r.purpose} ${r.visitedAt.toISOString()}`),
+        checkIns: result.year.party.checkIns,
+        stamps: result.year.stamps.lines,
+        services: result.year.services.report
+      }
     }
-    const first = await households()
-    expect(first).toHaveLength(5)
-    expect(await households()).toEqual(first)
+    const first = await replayed()
+    expect(first.visits).toHaveLength(5)
+    expect(await replayed()).toEqual(first)
   })
 })

@@ -139,6 +139,14 @@ export class IdIssuer {
   private readonly calendar = theCalendar()
 
   /**
+   * @param from `first` (the residents file) takes each bucket's slots from the
+   *   first up; `last` from the last down, so the numbers of people recorded
+   *   beside the file (members who live elsewhere) never meet the file's: no
+   *   bucket holds 250 people.
+   */
+  constructor(private readonly from: "first" | "last" = "first") {}
+
+  /**
    * A number for someone registered in `REGIONS[region]`, born on `day`, of
    * that sex. Never the same number twice from one issuer.
    */
@@ -150,7 +158,8 @@ export class IdIssuer {
       born = born > 0 ? born - 1 : LAST_DAY
       bucket = ((region * DAYS + born) << 1) | sex
     }
-    const slot = this.used[bucket]!++
+    const taken = this.used[bucket]!++
+    const slot = this.from === "first" ? taken : SLOTS - 1 - taken
     const sequence = ((slot * STRIDE + ((region * 7919 + born * 131) % SLOTS)) % SLOTS) * 2 + sex
     const sum = REGION_SUMS[region]! + this.calendar.sums[born]! + SEQUENCE_SUMS[sequence]!
     return REGIONS[region]!.code + this.calendar.compact[born]! + SEQUENCES[sequence]! + CHECK_CHARACTERS[sum % 11]!

@@ -209,7 +209,7 @@ export async function writeResidents(
 }
 
 /**
- * The re-districting plan for the generated district, effective 2020-07-01:
+ * The re-districting plan for the generated district, effective 2020-01-01:
  * new grids of about 300-500 households for the three resettlement compounds,
  * in the communities they were built in, with every one of their buildings
  * moved into one; an old grid is retired only if the move leaves it empty

@@ -21,8 +21,12 @@
  */
 import type { CommunityNode, GridNode, Model } from "./district.js"
 
-/** The day the new grids take effect. */
-export const EFFECTIVE_ON = "2020-07-01"
+/**
+ * The day the new grids take effect: the first of 2020, the year the scenario
+ * replays, so every check-in, service request and stamp of that year is made in
+ * the grids that held it.
+ */
+export const EFFECTIVE_ON = "2020-01-01"
 
 /** A grid, by the names of its street, community and itself. */
 export interface GridRef {
