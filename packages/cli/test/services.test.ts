@@ -1,7 +1,7 @@
 import { Actor, Core, type Kernel, Registry, Services, type ServicesReport } from "@shequ/core"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import { dateInShanghai, firstOfMonth } from "../src/internal/dates.js"
-import { engines, kernelOn, shequ } from "./helpers.js"
+import { kernelOn, shequ, sqliteAndNewest } from "./helpers.js"
 
 const DISTRICT = "230503"
 const STREET = "230503003"
@@ -128,7 +128,7 @@ const report = async (db: ReadonlyArray<string>, from: string, to: string) => {
 const none = { received: 0, open: 0, doneOnTime: 0, doneLate: 0, overdue: 0, escalated: 0 }
 const sweep = "services.escalateOverdue"
 
-describe.each(engines())("shequ tick and shequ report services on $name", ({ fresh }) => {
+describe.each(sqliteAndNewest())("shequ tick and shequ report services on $name", ({ fresh }) => {
   it("a request left open past its 3 working days over the National Day holiday is escalated by shequ tick, once, and the report shows it overdue and escalated", async () => {
     const db = fresh()
     await serviceDesk(db)

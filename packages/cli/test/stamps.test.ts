@@ -1,7 +1,7 @@
 import { Actor, Core, lingdongWhitelist, Registry, type StampFigures, Stamps } from "@shequ/core"
 import { describe, expect, it } from "vitest"
 import { displayWidth } from "../src/internal/table.js"
-import { engines, kernelOn, shequ, shequWith } from "./helpers.js"
+import { kernelOn, shequ, shequWith, sqliteAndNewest } from "./helpers.js"
 
 const DISTRICT = "230503"
 const STREET = "230503002"
@@ -82,7 +82,7 @@ const march = [
 ]
 const april = [{ month: "2020-04", kind: "item", code: NINTH, department: POLICE, granted: 0, refused: 1 }]
 
-describe.each(engines())("shequ report stamps on $name", ({ fresh }) => {
+describe.each(sqliteAndNewest())("shequ report stamps on $name", ({ fresh }) => {
   it("the whitelist of 8 refuses the 9th item twice for one department, and the report counts both, with a total line", async () => {
     const db = fresh()
     await lingdong(db)
