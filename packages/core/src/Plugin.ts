@@ -269,11 +269,11 @@ export interface PluginSpec<
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly jobs?: Readonly<Record<string, JobDef<any>>>
   /**
-   * Tables whose rows belong to a resident, household, dwelling, building,
-   * grid or community: the kernel writes the `scope_path` of each row a
-   * command inserts (from the one it names, replacing any the insert
-   * carried), keeps it in step when people move or grids are redrawn, and
-   * filters every query's reads of them by the actor's scope.
+   * Tables whose rows belong to a resident, household, dwelling, building or
+   * grid: the kernel writes the `scope_path` of each row a command inserts
+   * (from the one it names, replacing any the insert carried), keeps it in step
+   * when people move or grids are redrawn, and filters every query's reads of
+   * them by the actor's scope.
    */
   readonly scopedTables?: Readonly<Record<string, ScopedTable>>
   /** Per command, query or import name: the roles that may run it. */

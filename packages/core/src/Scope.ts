@@ -2,11 +2,10 @@
  * Scope: which rows an actor may see. Every scoped row carries the `scope_path`
  * of the grid it belongs to (`230503/230503001/230503001001/G07/`); a grant over
  * a node covers every path that starts with the node's. A core module or plugin
- * declares its tables as scoped by a resident, household, dwelling, building,
- * grid or community; the kernel writes each new row's path from the one it
- * names, keeps the paths in step when people move or grids are redrawn, and
- * adds the actor's scope to every read of them in a query, so a plugin cannot
- * forget it.
+ * declares its tables as scoped by a resident, household, dwelling, building or
+ * grid; the kernel writes each new row's path from the one it names, keeps the
+ * paths in step when people move or grids are redrawn, and adds the actor's
+ * scope to every read of them in a query, so a plugin cannot forget it.
  *
  * @since 0.2.0
  */
@@ -35,14 +34,11 @@ import {
 } from "kysely"
 
 /**
- * What a scoped row belongs to, and so where its scope path comes from. A
- * community's rows (a party member's record kept by a community) have the
- * community's path: its grid workers see none of them, its community staff
- * all of them.
+ * What a scoped row belongs to, and so where its scope path comes from.
  *
  * @since 0.2.0
  */
-export type ScopedBy = "resident" | "household" | "dwelling" | "building" | "grid" | "community"
+export type ScopedBy = "resident" | "household" | "dwelling" | "building" | "grid"
 
 /**
  * A table declared as scoped: the column holding the id of the resident,
@@ -194,17 +190,15 @@ const ownerTable: Readonly<Record<ScopedBy, string>> = {
   household: "registry_household",
   dwelling: "registry_dwelling",
   building: "registry_building",
-  grid: "registry_grid",
-  community: "registry_community"
+  grid: "registry_grid"
 }
 
 /**
  * Gives every row inserted into a scoped table the `scope_path` of the
- * resident, household, dwelling, building, grid or community it names, read in
- * the same statement, so a plugin never computes a path and cannot write a
- * wrong one: whatever path the insert carried is replaced. A row naming
- * something the registry does not hold gets no path, and the table's
- * `NOT NULL` refuses it;
+ * resident, household, dwelling, building or grid it names, read in the same
+ * statement, so a plugin never computes a path and cannot write a wrong one:
+ * whatever path the insert carried is replaced. A row naming something the
+ * registry does not hold gets no path, and the table's `NOT NULL` refuses it;
  * a row whose reference is empty keeps the path it was given (a record made
  * at a community rather than in one of its grids). Rows inserted from a
  * `SELECT` are left as written.

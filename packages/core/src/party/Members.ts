@@ -16,6 +16,7 @@ import * as Ids from "../Ids.js"
 import { command, query } from "../Plugin.js"
 import { communityByCode, CommunityCode, IsoDate, todayInChina } from "../registry/Places.js"
 import { notAfter, notFound, organisationRow } from "./lookups.js"
+import { readable } from "./readable.js"
 import { PartyCode, problem, refuseAny } from "./Refused.js"
 import { MemberKind } from "./Vocabulary.js"
 
@@ -160,6 +161,7 @@ export const members = query({
   target: (input) => ({ district: input.district }),
   run: (input) =>
     Effect.gen(function* () {
+      const visible = yield* readable("members")
       const rows = yield* Db.use((db) =>
         db
           .selectFrom("party_member as m")
@@ -171,6 +173,7 @@ export const members = query({
           )
           .select(["m.id", "m.person_id", "p.name", "m.kind", "m.organisation_id", "c.code", "m.joined_party_on"])
           .where("m.district_code", "=", input.district)
+          .where(visible("m"))
           .$if(input.community !== undefined, (q) => q.where("c.code", "=", input.community!))
           .$if(input.organisation !== undefined, (q) => q.where("m.organisation_id", "=", input.organisation!))
           .orderBy("c.code")

@@ -139,7 +139,6 @@ export const Party = definePlugin({
   // their paths when the grid moves to another community. Check-ins, services and meetings
   // recorded at a community have no grid; their community's path is filtered the same way.
   scopedTables: {
-    party_member: { by: "community", column: "community_id" },
     party_cell: { by: "grid", column: "grid_id" },
     party_central_household: { by: "grid", column: "grid_id" },
     party_neighbour: { by: "grid", column: "grid_id" },

@@ -19,6 +19,7 @@ import { command, query } from "../Plugin.js"
 import * as Problems from "../Problems.js"
 import { IsoDate, todayInChina } from "../registry/Places.js"
 import { memberRow, notAfter, notFound, Seat, seatPath, within } from "./lookups.js"
+import { readable } from "./readable.js"
 import { byCodePoint } from "./order.js"
 import { PartyCode, problem, refuseAny } from "./Refused.js"
 
@@ -409,6 +410,7 @@ export const stars = query({
   run: (input) =>
     Effect.gen(function* () {
       const scheme = yield* schemeRow(input.district, input.scheme)
+      const visible = yield* readable("stars")
       const rows = yield* Db.use((db) =>
         db
           .selectFrom("party_star_score as s")
@@ -421,6 +423,7 @@ export const stars = query({
           .select(["s.member_id", "p.name", "s.item_code", "s.points", "s.evidence", "s.scored_on"])
           .where("s.district_code", "=", input.district)
           .where("s.scheme_id", "=", scheme.id)
+          .where(visible("s"))
           .execute()
       )
       const order = new Map(scheme.items.map((item, i) => [item.code, i]))

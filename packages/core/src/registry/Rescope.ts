@@ -81,8 +81,6 @@ const source = (by: ScopedTable["by"], table: string, column: string): RawBuilde
   const outer = sql.ref(`${table}.${column}`)
   const district = sql.ref(`${table}.district_code`)
   switch (by) {
-    case "community":
-      return sql`(select c.scope_path from registry_community c where c.district_code = ${district} and c.id = ${outer})`
     case "grid":
       return sql`(select g.scope_path from registry_grid g where g.district_code = ${district} and g.id = ${outer})`
     case "building":
@@ -180,14 +178,7 @@ export const rescope = (district: string, moved: Moved): Effect.Effect<void, Sto
   })
 
 // The order paths are derived in: each level's source is the building's path, set first.
-const rank: Record<ScopedTable["by"], number> = {
-  community: 0,
-  grid: 0,
-  building: 1,
-  dwelling: 2,
-  household: 3,
-  resident: 4
-}
+const rank: Record<ScopedTable["by"], number> = { grid: 0, building: 1, dwelling: 2, household: 3, resident: 4 }
 
 /**
  * Rewrites the start of every scope path under `from` to `to`, in every
