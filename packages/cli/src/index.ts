@@ -6,4 +6,6 @@
  */
 export { localeOf, messagesFor, type Messages } from "./messages.js"
 export { loadPlugins } from "./plugins.js"
+export type { Io } from "./internal/shell.js"
+export { runShequ } from "./run.js"
 export { isPostgres, openStorage, type StorageChoice } from "./storage.js"

@@ -2,41 +2,66 @@ import { execFile } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { Writable } from "node:stream"
 import { fileURLToPath } from "node:url"
 import { type Kernel, type KernelOptions, makeKernel } from "@shequ/core"
 import { afterAll } from "vitest"
 import { dropSchemas, freshSchema, servers } from "../../adapters/postgres/test/servers.js"
+import { runShequ } from "../src/run.js"
 import { openStorage } from "../src/storage.js"
 
 const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url))
 
-/** What a run of the built command did. */
+/** What a run of the command did. */
 export interface Run {
   readonly code: number
   readonly stdout: string
   readonly stderr: string
 }
 
+const inherited = (): NodeJS.ProcessEnv => {
+  const { FORCE_COLOR: _force, NO_COLOR: _none, ...env } = process.env
+  return env
+}
+
+/** A stream that keeps what is written to it, as a pipe would carry it. */
+const capture = () => {
+  const chunks: Array<Buffer> = []
+  const stream = new Writable({
+    write: (chunk: Buffer | string, _encoding, done) => {
+      chunks.push(Buffer.from(chunk))
+      done()
+    }
+  })
+  return { stream, text: () => Buffer.concat(chunks).toString("utf8") }
+}
+
 /**
- * Runs the built `shequ` command, as a user would, with `env` added to the
- * environment. Colour is off unless `env` asks for it, whatever the runner's
- * own terminal.
+ * Runs `shequ` in the test's own process, with `env` added to the
+ * environment, as a host embedding the command runs it. Colour is off unless
+ * `env` asks for it, whatever the runner's own terminal.
  */
-export const shequWith = (env: NodeJS.ProcessEnv, ...args: ReadonlyArray<string>): Promise<Run> => {
-  const { FORCE_COLOR: _force, NO_COLOR: _none, ...inherited } = process.env
-  return new Promise((resolve) => {
+export const shequWith = async (env: NodeJS.ProcessEnv, ...args: ReadonlyArray<string>): Promise<Run> => {
+  const stdout = capture()
+  const stderr = capture()
+  const code = await runShequ(args, { stdout: stdout.stream, stderr: stderr.stream, env: { ...inherited(), ...env } })
+  return { code, stdout: stdout.text(), stderr: stderr.text() }
+}
+
+/** Runs `shequ` in the test's own process. */
+export const shequ = (...args: ReadonlyArray<string>): Promise<Run> => shequWith({}, ...args)
+
+/** Runs the built `shequ` bin in a process of its own, as a user at a terminal would. */
+export const shequBin = (...args: ReadonlyArray<string>): Promise<Run> =>
+  new Promise((resolve) => {
     execFile(
       process.execPath,
       [bin, ...args],
-      { maxBuffer: 16 * 1024 * 1024, env: { ...inherited, ...env } },
+      { maxBuffer: 16 * 1024 * 1024, env: inherited() },
       (error, stdout, stderr) =>
         resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr })
     )
   })
-}
-
-/** Runs the built `shequ` command, as a user would. */
-export const shequ = (...args: ReadonlyArray<string>): Promise<Run> => shequWith({}, ...args)
 
 /** A kernel in the test's own process on the database `--db` (and `--schema`) point to, as a host would open it. */
 export const kernelOn = (db: ReadonlyArray<string>, options: Omit<KernelOptions, "storage"> = {}): Promise<Kernel> => {

@@ -1,25 +1,19 @@
-import { execFile } from "node:child_process"
+import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { promisify } from "node:util"
 import { afterEach, describe, expect, it } from "vitest"
 import { inShanghai, parseDate, parseInstant } from "../src/internal/dates.js"
 import { localeOf } from "../src/messages.js"
+import { shequ, shequBin } from "./helpers.js"
 
-const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url))
 const dirs: Array<string> = []
 const database = () => {
   const dir = mkdtempSync(join(tmpdir(), "shequ-cli-"))
   dirs.push(dir)
   return join(dir, "shequ.db")
 }
-const shequ = (...args: ReadonlyArray<string>) =>
-  promisify(execFile)(process.execPath, [bin, ...args]).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => error
-  )
 
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
@@ -112,5 +106,30 @@ describe("the shequ command", () => {
     expect(localeOf(undefined, { LANG: "en_GB.UTF-8" })).toBe("en")
     expect(localeOf(undefined, {})).toBe("zh-CN")
     expect(localeOf("en", { LANG: "zh_CN.UTF-8" })).toBe("en")
+  })
+
+  it("runs as the installed bin: help exits 0, a usage error 2, a refused database 3", async () => {
+    const help = await shequBin("--help", "--lang", "en")
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/^Usage: shequ /)
+    const unknown = await shequBin("migrate", "--db", database(), "--colour")
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain("unknown option '--colour'")
+    const missing = await shequBin("tick", "--db", database(), "--lang", "en")
+    expect(missing.code).toBe(3)
+    expect(missing.stderr).toContain("no database file at")
+  })
+
+  it("ends with 0 when the reader closes the pipe early, as `shequ migrate --dry-run | head -1` does", async () => {
+    const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url))
+    const child = spawn(process.execPath, [bin, "migrate", "--db", database(), "--dry-run"], {
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    child.stdout.once("data", () => child.stdout.destroy())
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+    expect(stderr).toBe("")
+    expect(code).toBe(0)
   })
 })

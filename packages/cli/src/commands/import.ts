@@ -84,9 +84,9 @@ const problemsOf = (error: unknown): ReadonlyArray<ReportedProblem> | undefined 
 
 /** A progress bar on stderr when it is a terminal, from the bytes read against the file's size. */
 const progressBar = (shell: Shell, size: number) => {
-  if (!process.stderr.isTTY || size === 0) return undefined
+  if (shell.io.stderr.isTTY !== true || size === 0) return undefined
   const bar = new SingleBar({
-    stream: process.stderr,
+    stream: shell.io.stderr,
     format: `${shell.t.importing} [{bar}] {percentage}% | {eta_formatted}`,
     hideCursor: true,
     clearOnComplete: true
@@ -173,7 +173,7 @@ const runImport = async (shell: Shell, kind: Kind, file: string, options: Import
           ? `${t.refused(countRows(problems))}${shell.locale === "zh-CN" ? "，" : "; "}${t.nothingWritten}`
           : t.fileRefused
       )
-      process.exitCode = Exit.refused
+      shell.exitWith(Exit.refused)
       return
     } finally {
       bar?.stop()
@@ -184,7 +184,7 @@ const runImport = async (shell: Shell, kind: Kind, file: string, options: Import
       await tell(shell, kind, problems, options.report)
       warn(t.refused(result.rejected))
       say(options.dryRun ? t.wouldWriteGoodRows(result.written) : t.goodRowsWritten(result.written))
-      process.exitCode = Exit.refused
+      shell.exitWith(Exit.refused)
     } else {
       if (options.report !== undefined) await writeReport(options.report, [])
       say(options.dryRun ? t.wouldImport(result.written) : t.imported(result.written))

@@ -45,7 +45,7 @@ export const reportCommand = (program: Command, shell: Shell): void => {
       await withKernel(shell, { ...options, mustExist: true }, async (kernel) => {
         const district = await districtOf(shell, kernel, options.district)
         const rows = await kernel.exec(Registry.queries.population({ district, by: options.by }), cliActor)
-        process.stdout.write(render(shell, options.format, { columns: populationColumns(shell), rows, json: rows }))
+        shell.io.stdout.write(render(shell, options.format, { columns: populationColumns(shell), rows, json: rows }))
       })
     })
   reportStampsCommand(report, shell)

@@ -51,7 +51,7 @@ export const reportServicesCommand = (report: Command, shell: Shell): void => {
         const district = await districtOf(shell, kernel, options.district)
         // A period that ends before it starts is refused by the query, in its own words.
         const figures = await answer(shell, kernel.exec(Services.queries.report({ district, from, to }), cliActor))
-        process.stdout.write(
+        shell.io.stdout.write(
           render(shell, options.format, {
             columns: servicesColumns(shell),
             rows: figures.rows,

@@ -61,7 +61,9 @@ export const reportStampsCommand = (report: Command, shell: Shell): void => {
             cliActor
           )
         )
-        process.stdout.write(render(shell, options.format, { columns: stampsColumns(shell), rows: lines, json: lines }))
+        shell.io.stdout.write(
+          render(shell, options.format, { columns: stampsColumns(shell), rows: lines, json: lines })
+        )
       })
     })
 }

@@ -7,7 +7,7 @@ import { InvalidInput, NotFound } from "@shequ/core"
 import { Option } from "commander"
 import { stringify } from "csv-stringify/sync"
 import { UsageError } from "./exit.js"
-import type { Shell } from "./shell.js"
+import type { Io, Shell } from "./shell.js"
 import { type Align, type Cell, formatTable } from "./table.js"
 
 /** The `--format`s a report prints in. */
@@ -47,18 +47,18 @@ export interface Report<R> {
 }
 
 /**
- * Whether stdout shows colour: never with `NO_COLOR` (no-color.org), always
+ * Whether `stream` shows colour: never with `NO_COLOR` (no-color.org), always
  * with `FORCE_COLOR` other than `0`, else when it is a terminal that has colours.
  */
-const colourful = (env: NodeJS.ProcessEnv = process.env): boolean => {
+export const colourful = (env: NodeJS.ProcessEnv, stream: Io["stdout"]): boolean => {
   if (env["NO_COLOR"]) return false
   if (env["FORCE_COLOR"] !== undefined) return env["FORCE_COLOR"] !== "0"
-  return process.stdout.isTTY === true && process.stdout.hasColors()
+  return stream.isTTY === true && stream.hasColors?.() === true
 }
 
 const table = <R>(shell: Shell, report: Report<R>): string => {
   const columns = report.columns.filter((c) => c.header !== undefined)
-  const colour = colourful()
+  const colour = colourful(shell.io.env, shell.io.stdout)
   const count = (column: Column<R>, n: number): Cell =>
     column.alert === true && colour && n > 0 ? { text: String(n), strong: true } : String(n)
   const total = columns.map((column): Cell => {

@@ -19,10 +19,28 @@ export interface Common {
   readonly lang?: string
 }
 
+/**
+ * Where a run of `shequ` writes and what environment it reads: the process's
+ * own streams and environment, or a host's (or a test's) when it runs the
+ * command in its own process.
+ *
+ * @since 0.3.0
+ */
+export interface Io {
+  readonly stdout: NodeJS.WritableStream & { readonly isTTY?: boolean; readonly hasColors?: () => boolean }
+  readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean; readonly hasColors?: () => boolean }
+  readonly env: NodeJS.ProcessEnv
+}
+
 /** The language, its messages, and the helpers built on them. */
 export interface Shell {
   readonly locale: Locale
   readonly t: Messages
+  readonly io: Io
+  /** Sets the exit code the run ends with, for a command that finishes but must not report success. */
+  readonly exitWith: (code: number) => void
+  /** The exit code set so far. */
+  readonly exitCode: () => number
   /** Adds `--db`, `--schema`, `--plugin` and `--lang`. */
   readonly withCommon: (command: Command) => Command
   /** A line to stdout. */
@@ -36,7 +54,8 @@ export interface Shell {
 /** The system actor the command acts as; its acts are audited as `system:cli`. */
 export const cliActor: Actor.Actor = Actor.system("cli")
 
-export const makeShell = (locale: Locale, t: Messages): Shell => {
+export const makeShell = (locale: Locale, t: Messages, io: Io): Shell => {
+  let exitCode = 0
   const describe = (error: unknown): string => {
     const text = (error as { text?: Record<Locale, string> } | undefined)?.text
     const code = (error as { code?: unknown } | undefined)?.code
@@ -46,14 +65,19 @@ export const makeShell = (locale: Locale, t: Messages): Shell => {
   return {
     locale,
     t,
+    io,
+    exitWith: (code) => {
+      exitCode = code
+    },
+    exitCode: () => exitCode,
     withCommon: (command) =>
       command
         .requiredOption("--db <path|url>", t.db)
         .option("--schema <name>", t.schema)
         .option("--plugin <module>", t.plugin, (value: string, all: Array<string>) => [...all, value], [])
         .addOption(new Option("--lang <locale>", t.lang).choices(["zh-CN", "en"])),
-    say: (line) => process.stdout.write(`${line}\n`),
-    warn: (line) => process.stderr.write(`${line}\n`),
+    say: (line) => io.stdout.write(`${line}\n`),
+    warn: (line) => io.stderr.write(`${line}\n`),
     describe
   }
 }

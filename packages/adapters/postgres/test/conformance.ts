@@ -1,5 +1,5 @@
 import { createRequire } from "node:module"
-import { conformance } from "@shequ/core/testing"
+import { type ConformancePart, conformance } from "@shequ/core/testing"
 import pg from "pg"
 import { postgresStorage } from "../src/index.js"
 import { dropSchemas, freshSchema, servers } from "./servers.js"
@@ -46,19 +46,23 @@ const dumpSchema = async (url: string, schema: string): Promise<Uint8Array> => {
   }
 }
 
-for (const { name, url } of servers()) {
-  conformance({
-    name: `postgres (${name})`,
-    processes: true,
-    database: async () => {
-      const schema = freshSchema()
-      return {
-        open: (options) => postgresStorage({ connectionString: url, schema, ...options }),
-        spec: { module: adapterModule, options: { connectionString: url, schema } },
-        strays: () => publicTables(url),
-        dump: () => dumpSchema(url, schema),
-        drop: () => dropSchemas(url, [schema])
+/** The conformance suite's `parts` on every PostgreSQL server of the run, each test in a schema of its own. */
+export const postgresConformance = (parts: ReadonlyArray<ConformancePart>): void => {
+  for (const { name, url } of servers()) {
+    conformance({
+      name: `postgres (${name})`,
+      processes: true,
+      parts,
+      database: async () => {
+        const schema = freshSchema()
+        return {
+          open: (options) => postgresStorage({ connectionString: url, schema, ...options }),
+          spec: { module: adapterModule, options: { connectionString: url, schema } },
+          strays: () => publicTables(url),
+          dump: () => dumpSchema(url, schema),
+          drop: () => dropSchemas(url, [schema])
+        }
       }
-    }
-  })
+    })
+  }
 }
