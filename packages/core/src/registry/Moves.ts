@@ -350,7 +350,9 @@ export const moveOut = command({
         ),
   target: (input, people) => ({
     district: input.district,
-    scopePath: people[0]?.scope_path ?? `${input.district}/`
+    scopePath: people[0]?.scope_path ?? `${input.district}/`,
+    // One resident moving out is an act on that resident, which temporary access to them allows.
+    ...("resident" in input ? { resident: input.resident } : {})
   }),
   run: (input, people) =>
     Effect.gen(function* () {
@@ -390,7 +392,7 @@ export const registerDeath = command({
     newHead: Schema.optional(Schema.UUID)
   }),
   load: (input) => residentNow(input.district, input.resident),
-  target: (input, person) => ({ district: input.district, scopePath: person.scope_path }),
+  target: (input, person) => ({ district: input.district, scopePath: person.scope_path, resident: input.resident }),
   run: (input, person) =>
     Effect.gen(function* () {
       yield* checkDate(input.on, [person])

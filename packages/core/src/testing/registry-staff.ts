@@ -421,6 +421,38 @@ export const registryStaffTests = (fresh: () => Promise<RegistryDatabase>) => {
     expect(await failure(kernel.exec(end, g2Worker))).toBeInstanceOf(Forbidden)
   })
 
+  it("a neighbouring grid's worker with temporary access records that one resident's death, and no one else's", async () => {
+    const db = await fresh()
+    const { kernel, zhao, qian } = await district(db.open())
+    db.track(kernel)
+    const death = (id: string) =>
+      kernel.exec(Registry.commands.registerDeath({ district: DISTRICT, resident: id, on: "2024-03-01" }), g2Worker)
+    const moveOut = (id: string) =>
+      kernel.exec(Registry.commands.moveOut({ district: DISTRICT, resident: id, on: "2024-03-01" }), g2Worker)
+    expect(await failure(death(zhao.id))).toBeInstanceOf(Forbidden)
+    const access = await kernel.exec(
+      Registry.commands.grantTemporaryAccess({
+        district: DISTRICT,
+        user: g2Worker.id,
+        resident: qian.id,
+        reason: "本网格网格员不在岗，家属来报",
+        expiresAt: new Date(Date.now() + 3_600_000)
+      }),
+      boaiAdmin
+    )
+    // The head of the household is another resident: out of reach, whether by death or by moving out.
+    expect(await failure(death(zhao.id))).toBeInstanceOf(Forbidden)
+    expect(await failure(moveOut(zhao.id))).toBeInstanceOf(Forbidden)
+    await death(qian.id)
+    const events = await kernel.events.since({ district: DISTRICT, after: 0 })
+    expect(events.filter((e) => e.type === "registry.temporary-access-used")).toMatchObject([
+      { subject: qian.id, actor: g2Worker.id, payload: { action: "registry.registerDeath", access: access.id } }
+    ])
+    expect(events.filter((e) => e.type === "registry.death-registered")).toMatchObject([
+      { subject: qian.id, actor: g2Worker.id }
+    ])
+  })
+
   it("temporary access ends at its expiry", async () => {
     const db = await fresh()
     const { kernel, zhao } = await district(db.open())
