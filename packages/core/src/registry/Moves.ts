@@ -26,6 +26,7 @@ import { Address, buildingAt, insertHousehold, Relation } from "./People.js"
 import { dwellingId, IsoDate } from "./Places.js"
 import { refused } from "./Refused.js"
 import * as Rescope from "./Rescope.js"
+import { type Kin, relationToNewHead } from "./Succession.js"
 import { HEAD_OF_HOUSEHOLD } from "./Vocabulary.js"
 
 const Name = Schema.NonEmptyTrimmedString
@@ -47,6 +48,7 @@ export const MoveCode = {
   SameDwelling: "REGISTRY.SAME_DWELLING",
   SameHousehold: "REGISTRY.SAME_HOUSEHOLD",
   RelationMissing: "REGISTRY.RELATION_MISSING",
+  RelationToNewHead: "REGISTRY.RELATION_TO_NEW_HEAD",
   DateBeforeResidence: "REGISTRY.DATE_BEFORE_RESIDENCE"
 } as const
 
@@ -64,6 +66,8 @@ export interface Member {
   readonly id: string
   readonly household_id: string
   readonly relation: string
+  readonly sex: "male" | "female" | null
+  readonly birth_date: string | null
   readonly building_id: string
   readonly scope_path: string
   readonly dwelling_id: string
@@ -94,6 +98,8 @@ const members = (district: string, by: { readonly household: string } | { readon
           "p.id",
           "p.household_id",
           "p.relation",
+          "p.sex",
+          "p.birth_date",
           "p.building_id",
           "p.scope_path",
           "r.dwelling_id",
@@ -253,14 +259,9 @@ const open = (district: string, rows: ReadonlyArray<Opening>, building: string, 
  * nobody stays, a new head when the head leaves (named by the caller, one of
  * those who stay), unchanged otherwise.
  */
-const succession = (
-  district: string,
-  household: string,
-  leaving: ReadonlySet<string>,
-  newHead: string | undefined,
-  on: string
-) =>
+const succession = (district: string, household: string, leaving: ReadonlySet<string>, heads: NewHead, on: string) =>
   Effect.gen(function* () {
+    const { newHead } = heads
     const current = yield* members(district, { household })
     const staying = current.filter((m) => !leaving.has(m.id))
     const headLeaves = current.some((m) => leaving.has(m.id) && m.relation === HEAD_OF_HOUSEHOLD)
@@ -277,6 +278,16 @@ const succession = (
       return { dissolved: true, newHead: undefined }
     }
     if (!headLeaves) {
+      if (heads.relations !== undefined && heads.relations.length > 0) {
+        return yield* refused(
+          MoveCode.RelationToNewHead,
+          {
+            "zh-CN": "户主没有离开，成员与户主的关系不变",
+            en: "The head stays: members' relations to the head do not change"
+          },
+          household
+        )
+      }
       if (newHead === undefined) return { dissolved: false, newHead: undefined }
       return yield* refused(
         MoveCode.SecondHead,
@@ -296,16 +307,66 @@ const succession = (
     }
     const heir = staying.find((m) => m.id === newHead)
     if (heir === undefined) return yield* notMember(newHead)
-    yield* checkDate(on, [heir])
-    yield* close(district, [heir.id], on)
+    const relations = yield* relationsToNewHead(household, heir, staying, heads.relations ?? [])
+    const changed = staying.filter((m) => relations.get(m.id) !== m.relation)
+    yield* checkDate(on, changed)
+    yield* close(
+      district,
+      changed.map((m) => m.id),
+      on
+    )
     yield* open(
       district,
-      [{ person: heir.id, household, dwelling: heir.dwelling_id, relation: HEAD_OF_HOUSEHOLD, path: heir.scope_path }],
+      changed.map((m) => ({
+        person: m.id,
+        household,
+        dwelling: m.dwelling_id,
+        relation: relations.get(m.id)!,
+        path: m.scope_path
+      })),
       heir.building_id,
       on,
       "head_changed"
     )
     return { dissolved: false, newHead: heir.id }
+  })
+
+/**
+ * Everyone's relation to the heir: the heir is the head, the others' relations
+ * as given or, where not given, derived from their relations to the old head.
+ * Those that cannot be derived and were not given are refused together.
+ */
+const relationsToNewHead = (
+  household: string,
+  heir: Member,
+  staying: ReadonlyArray<Member>,
+  given: ReadonlyArray<{ readonly resident: string; readonly relation: string }>
+) =>
+  Effect.gen(function* () {
+    const others = new Set(staying.filter((m) => m.id !== heir.id).map((m) => m.id))
+    const stray = given.find((g) => !others.has(g.resident))
+    if (stray !== undefined) return yield* notMember(stray.resident)
+    const named = new Map(given.map((g) => [g.resident, g.relation]))
+    const kin = (m: Member): Kin => ({ relation: m.relation, sex: m.sex, birthDate: m.birth_date })
+    const relations = new Map<string, string>([[heir.id, HEAD_OF_HOUSEHOLD]])
+    const unknown: Array<string> = []
+    for (const m of staying) {
+      if (m.id === heir.id) continue
+      const relation = named.get(m.id) ?? relationToNewHead(kin(heir), kin(m))
+      if (relation === undefined) unknown.push(m.id)
+      else relations.set(m.id, relation)
+    }
+    if (unknown.length > 0) {
+      return yield* refused(
+        MoveCode.RelationToNewHead,
+        {
+          "zh-CN": `无法由原关系推定以下成员与新户主的关系，请写明：${unknown.join("、")}`,
+          en: `These members' relations to the new head cannot be told from their relations to the old head; give them: ${unknown.join(", ")}`
+        },
+        household
+      )
+    }
+    return relations
   })
 
 const notMember = (id: string) =>
@@ -329,8 +390,24 @@ const leave = (district: string, people: ReadonlyArray<string>, on: string, died
     )
   })
 
+/**
+ * Who heads a household its head leaves: `newHead`, one of those who stay;
+ * and, for those whose relation to the new head the register cannot derive
+ * from their relation to the old one (or should record otherwise), their
+ * relation to the new head.
+ */
+const NewHead = {
+  newHead: Schema.optional(Schema.UUID),
+  relations: Schema.optional(Schema.Array(Schema.Struct({ resident: Schema.UUID, relation: Relation })))
+}
+
+type NewHead = {
+  readonly newHead?: string | undefined
+  readonly relations?: ReadonlyArray<{ readonly resident: string; readonly relation: string }> | undefined
+}
+
 const Leaving = Schema.Union(
-  Schema.Struct({ district: DistrictCode, resident: Schema.UUID, on: IsoDate, newHead: Schema.optional(Schema.UUID) }),
+  Schema.Struct({ district: DistrictCode, resident: Schema.UUID, on: IsoDate, ...NewHead }),
   Schema.Struct({ district: DistrictCode, household: Schema.UUID, on: IsoDate })
 )
 
@@ -363,7 +440,7 @@ export const moveOut = command({
         input.district,
         household,
         new Set(ids),
-        "newHead" in input ? input.newHead : undefined,
+        "resident" in input ? input : {},
         input.on
       )
       yield* leave(input.district, ids, input.on, false)
@@ -389,20 +466,14 @@ export const registerDeath = command({
     district: DistrictCode,
     resident: Schema.UUID,
     on: IsoDate,
-    newHead: Schema.optional(Schema.UUID)
+    ...NewHead
   }),
   load: (input) => residentNow(input.district, input.resident),
   target: (input, person) => ({ district: input.district, scopePath: person.scope_path, resident: input.resident }),
   run: (input, person) =>
     Effect.gen(function* () {
       yield* checkDate(input.on, [person])
-      const after = yield* succession(
-        input.district,
-        person.household_id,
-        new Set([person.id]),
-        input.newHead,
-        input.on
-      )
+      const after = yield* succession(input.district, person.household_id, new Set([person.id]), input, input.on)
       yield* leave(input.district, [person.id], input.on, true)
       yield* Events.append({
         type: "registry.death-registered",
@@ -430,7 +501,7 @@ const Relocation = Schema.Union(
     /** The number of the household the person forms there, as its head. */
     newHousehold: Schema.optional(Name),
     on: IsoDate,
-    newHead: Schema.optional(Schema.UUID)
+    ...NewHead
   }),
   Schema.Struct({
     district: DistrictCode,
@@ -438,7 +509,7 @@ const Relocation = Schema.Union(
     /** An existing household the person joins, where it lives, with their relation to its head. */
     join: Schema.Struct({ household: Name, relation: Relation }),
     on: IsoDate,
-    newHead: Schema.optional(Schema.UUID)
+    ...NewHead
   })
 )
 
@@ -568,7 +639,7 @@ export const relocate = command({
         household = yield* formHousehold(input.district, number, dwelling, place.scope_path, input.on)
         relation = HEAD_OF_HOUSEHOLD
       }
-      yield* succession(input.district, from, new Set([person.id]), input.newHead, input.on)
+      yield* succession(input.district, from, new Set([person.id]), input, input.on)
       yield* close(input.district, [person.id], input.on)
       yield* open(
         input.district,
@@ -629,7 +700,7 @@ export const splitHousehold = command({
     /** The new household's number. */
     number: Schema.optional(Name),
     on: IsoDate,
-    newHead: Schema.optional(Schema.UUID)
+    ...NewHead
   }),
   load: (input) => householdNow(input.district, { id: input.household }),
   target: (input, household) => ({ district: input.district, scopePath: household.scope_path }),
@@ -673,7 +744,7 @@ export const splitHousehold = command({
         input.on
       )
       const ids = moving.map((m) => m.id)
-      const after = yield* succession(input.district, household.id, new Set(ids), input.newHead, input.on)
+      const after = yield* succession(input.district, household.id, new Set(ids), input, input.on)
       yield* close(input.district, ids, input.on)
       yield* open(
         input.district,

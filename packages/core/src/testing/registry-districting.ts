@@ -383,6 +383,65 @@ export const districtingTests = (fresh: () => Promise<RegistryDatabase>) => {
     ])
   })
 
+  it("when the head dies and the eldest son takes over, his mother and brother are recorded as such, with history; his wife must be named", async () => {
+    const db = await fresh()
+    const { kernel, zhang, li, son } = await districtingFixture(db.open())
+    db.track(kernel)
+    const join = (sequence: string, birth: string, name: string, relation: string) =>
+      kernel.exec(
+        Registry.commands.registerResident({
+          district: DISTRICT,
+          document: { type: "resident_id_card", number: residentId("230503", birth, sequence) },
+          name,
+          address: { compound: "幸福家园", building: "1号楼", unit: "1", flat: "101" },
+          household: "H1",
+          relation,
+          movedIn: "2020-01-01"
+        }),
+        system
+      )
+    // 张小 was born in 1960 (the fixture's date): his brother is younger, his wife is the family's only 儿媳.
+    const brother = await join("777", "19650505", "张二", "次子")
+    const wife = await join("888", "19620202", "陈媳", "儿媳")
+    const death = (relations?: ReadonlyArray<{ resident: string; relation: string }>) =>
+      kernel.exec(
+        Registry.commands.registerDeath({
+          district: DISTRICT,
+          resident: zhang.id,
+          on: "2021-03-01",
+          newHead: son.id,
+          ...(relations === undefined ? {} : { relations })
+        }),
+        system
+      )
+    const unnamed = await death().catch((e: unknown) => e)
+    expect(unnamed).toMatchObject({ code: "REGISTRY.RELATION_TO_NEW_HEAD", subject: zhang.household })
+    expect((unnamed as { reason: { en: string } }).reason.en).toContain(wife.id)
+    const relation = async (id: string) =>
+      (await kernel.exec(Registry.queries.resident({ district: DISTRICT, id }), system)).relation
+    // Refused whole: the head is still alive and everyone's relation is as it was.
+    expect(await Promise.all([zhang.id, li.id, son.id, brother.id, wife.id].map(relation))).toEqual([
+      "02",
+      "10",
+      "22",
+      "23",
+      "38"
+    ])
+    const stranger = await death([{ resident: zhang.id, relation: "10" }]).catch((e: unknown) => e)
+    expect(stranger).toMatchObject({ code: "REGISTRY.NOT_MEMBER", subject: zhang.id })
+    await death([{ resident: wife.id, relation: "12" }])
+    expect(await Promise.all([son.id, li.id, brother.id, wife.id].map(relation))).toEqual(["02", "52", "73", "12"])
+    // The roster of a past date still shows the relations to the old head.
+    const rosterOn = async (on: string) =>
+      Object.fromEntries(
+        (await kernel.exec(Registry.queries.roster({ district: DISTRICT, grid: places.g1, on }), system))
+          .filter((r) => [li.id, brother.id].includes(r.id))
+          .map((r) => [r.id, r.relation])
+      )
+    expect(await rosterOn("2021-02-28")).toEqual({ [li.id]: "10", [brother.id]: "23" })
+    expect(await rosterOn("2021-03-01")).toEqual({ [li.id]: "52", [brother.id]: "73" })
+  })
+
   it("a head cannot move out without a new head; a move out and a death end residences and keep the record", async () => {
     const db = await fresh()
     const { kernel, zhang, li, wang } = await districtingFixture(db.open())
