@@ -5,6 +5,7 @@
 import { PartyVocabulary, type ServiceLevel, type ServiceRequestRecord, type StampFigures } from "@shequ/core"
 import type { ScenarioResult } from "./scenario.js"
 import { tally } from "./stamps.js"
+import { SCHEME } from "./stars.js"
 import { askedName, CREEPING_ITEM } from "./stampItems.js"
 
 export type Lang = "zh-CN" | "en"
@@ -64,6 +65,8 @@ const words = {
     yearStages: {
       staff: "任命社区书记、窗口、街道和区综治中心",
       party: "党组织、网格党小组与党员报到",
+      meetings: "三会一课",
+      stars: "星级党员评定",
       stamps: "盖章事项白名单",
       services: "服务诉求与超时上报"
     },
@@ -90,6 +93,21 @@ const words = {
     communityName: "社区",
     total: "合计",
     pledges: "亮身份、亮承诺",
+    meetings: "三会一课（{branches} 个党支部，3 月至 12 月）",
+    organisation: "党组织",
+    meetingCount: "会议",
+    present: "出席",
+    absent: "缺席",
+    excused: "请假",
+    rate: "出席率",
+    starScheme: "{scheme}（学习教育、组织生活、服务群众、遵规守纪，加权满分 100）",
+    rated: "参评党员",
+    starCount: "{n}星",
+    noStar: "未评星",
+    meanScore: "平均分",
+    best: "得分最高的党员",
+    score: "得分",
+    starsWord: "星级",
     stamps: "社区盖章事项白名单",
     version: "版本",
     inForce: "{date} 起施行",
@@ -181,6 +199,8 @@ const words = {
     yearStages: {
       staff: "appoint secretaries, windows, street desks, command centre",
       party: "party organisation, grid cells, member check-ins",
+      meetings: "三会一课 meetings",
+      stars: "star rating of members",
       stamps: "the stamp whitelist",
       services: "service requests and escalation"
     },
@@ -208,6 +228,21 @@ const words = {
     communityName: "community",
     total: "total",
     pledges: "identities shown, pledges made",
+    meetings: "三会一课 of {branches} branch(es), March to December",
+    organisation: "organisation",
+    meetingCount: "meetings",
+    present: "present",
+    absent: "absent",
+    excused: "excused",
+    rate: "attendance",
+    starScheme: "{scheme} (study, organisational life, service, discipline; weighted out of 100)",
+    rated: "members rated",
+    starCount: "{n}★",
+    noStar: "no star",
+    meanScore: "mean score",
+    best: "best rated members",
+    score: "score",
+    starsWord: "stars",
     stamps: "the stamp whitelist",
     version: "version",
     inForce: "in force from {date}",
@@ -361,18 +396,21 @@ const sum = (values: ReadonlyArray<number>): number => values.reduce((a, b) => a
 /** The sections of 2020: the stages' times, then party, stamps and services. */
 const year = (result: ScenarioResult["year"], lang: Lang): ReadonlyArray<string> => {
   const w = words[lang]
-  const { party, stamps, services } = result
+  const { party, meetings, stars, stamps, services } = result
   return [
     `${w.year}:`,
     table([
       [w.stage, w.seconds, w.commands],
       [w.yearStages.staff, result.staff.seconds.toFixed(2), ""],
       [w.yearStages.party, party.seconds.toFixed(2), party.commands],
+      [w.yearStages.meetings, meetings.seconds.toFixed(2), meetings.commands],
+      [w.yearStages.stars, stars.seconds.toFixed(2), stars.commands],
       [w.yearStages.stamps, stamps.seconds.toFixed(2), stamps.commands],
       [w.yearStages.services, services.seconds.toFixed(2), `${services.commands} + ${services.sweeps} ${w.sweeps}`]
     ]),
     "",
     ...partySection(party, w, lang),
+    ...partyLifeSection(meetings, stars, w),
     ...stampsSection(stamps, w, lang),
     ...servicesSection(services, w, lang)
   ]
@@ -438,6 +476,42 @@ const partySection = (party: ScenarioResult["year"]["party"], w: Words, lang: La
     ""
   ]
 }
+
+/** The meetings' attendance and the members' stars, by organisation, as the kernel's queries gave them. */
+const partyLifeSection = (
+  meetings: ScenarioResult["year"]["meetings"],
+  stars: ScenarioResult["year"]["stars"],
+  w: Words
+): ReadonlyArray<string> => [
+  `  ${fill(w.meetings, { branches: meetings.branches.length })}:`,
+  table([
+    [w.organisation, w.meetingCount, w.present, w.absent, w.excused, w.rate],
+    ...meetings.attendance.map((a) => [
+      a.name,
+      a.meetings,
+      a.present,
+      a.absent,
+      a.excused,
+      a.rate === null ? "" : `${(a.rate * 100).toFixed(1)}%`
+    ])
+  ]),
+  `  ${fill(w.starScheme, { scheme: SCHEME.name })}:`,
+  table([
+    [w.organisation, w.rated, ...[5, 4, 3, 2, 1].map((n) => fill(w.starCount, { n })), w.noStar, w.meanScore],
+    ...stars.byOrganisation.map((o) => [
+      o.name,
+      o.rated,
+      ...[5, 4, 3, 2, 1, 0].map((n) => o.stars[n]!),
+      o.meanScore.toFixed(1)
+    ])
+  ]),
+  `  ${w.best}:`,
+  table([
+    [w.memberName, w.score, w.starsWord],
+    ...stars.best.map((r) => [r.name ?? r.member, r.score, "★".repeat(r.stars)])
+  ]),
+  ""
+]
 
 const stampsSection = (stamps: ScenarioResult["year"]["stamps"], w: Words, lang: Lang): ReadonlyArray<string> => {
   const of = (kind: StampFigures["kind"]) => stamps.lines.filter((l) => l.kind === kind)

@@ -3,18 +3,21 @@
  * per grid, and a year of home visits recorded through the kernel, with the
  * refusals a real console meets (a worker outside their grid, a form filled in
  * wrong). Then 2020 replayed under the kernel's clock: the party organisation
- * with its cells, central households and members' check-ins, the stamp
- * whitelist refusing the rest of the old 90 items, and the service desk's year
- * of requests, owned, closed, overdue and escalated. Returns what happened,
- * for the printer and for the tests.
+ * with its cells, central households and members' check-ins, the meetings of
+ * 三会一课 and the members' star rating, the stamp whitelist refusing the rest
+ * of the old 90 items, and the service desk's year of requests, owned, closed,
+ * overdue and escalated. Returns what happened, for the printer and for the
+ * tests.
  */
 import { Actor, Core, type DomainEvent, type Kernel, type PopulationRow, Registry } from "@shequ/core"
 import { Effect, Random } from "effect"
 import { type BaseDataResult, loadBaseData } from "./baseData.js"
+import { type MeetingsResult, runMeetings } from "./meetings.js"
 import { type PartyResult, runParty } from "./party.js"
 import { runServices, type ServicesResult } from "./services.js"
 import { appointStaff, type Places, staffIds } from "./staff.js"
 import { runStamps, type StampsResult } from "./stamps.js"
+import { runStars, type StarsResult } from "./stars.js"
 import { visits } from "./visits.js"
 
 /** Lingdong District, Shuangyashan (GB/T 2260). */
@@ -50,10 +53,12 @@ export interface ScenarioResult {
     readonly worker: string
     readonly visitedAt: Date
   }>
-  /** 2020 replayed: the staff appointed for it, then the party, stamps and services stages. */
+  /** 2020 replayed: the staff appointed for it, then the party, meetings, stars, stamps and services stages. */
   readonly year: {
     readonly staff: { readonly seconds: number }
     readonly party: PartyResult
+    readonly meetings: MeetingsResult
+    readonly stars: StarsResult
     readonly stamps: StampsResult
     readonly services: ServicesResult
   }
@@ -220,7 +225,9 @@ export const replayYear = async (kernel: Kernel, options: ScenarioOptions): Prom
   await appointStaff(kernel, LINGDONG, places)
   const staff = { seconds: (performance.now() - started) / 1000 }
   const party = await runParty(kernel, options, places)
+  const meetings = await runMeetings(kernel, options, places)
+  const stars = await runStars(kernel, places, meetings)
   const stamps = await runStamps(kernel, options, places)
   const services = await runServices(kernel, options, places)
-  return { staff, party, stamps, services }
+  return { staff, party, meetings, stars, stamps, services }
 }

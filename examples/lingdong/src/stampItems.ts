@@ -56,91 +56,137 @@ const item = (code: string, name: string, department: string, weight = 1): Asked
   weight
 })
 
+/** An item as the table lists it: its code, its name, and how often it is asked for (1 when not given). */
+type Listed = readonly [code: string, name: string, weight?: number]
+
+/** The 82 items the case cut, by the department that used to ask for them. */
+const CUT_BY_DEPARTMENT: Readonly<Record<string, ReadonlyArray<Listed>>> = {
+  [POLICE]: [
+    ["residence_proof", "居住证明", 6],
+    ["kinship_proof", "亲属关系证明", 5],
+    ["no_criminal_record_proof", "无犯罪记录证明", 2],
+    ["hukou_transfer_proof", "户口迁移证明", 2],
+    ["same_person_proof", "同一人证明", 2],
+    ["former_name_proof", "曾用名证明"],
+    ["birth_place_proof", "出生地证明"],
+    ["going_abroad_review_proof", "出国（境）政审证明"],
+    ["dog_licence_proof", "养犬登记证明"],
+    ["drug_rehabilitation_proof", "社区戒毒康复证明"]
+  ],
+  [CIVIL_AFFAIRS]: [
+    ["marital_status_proof", "婚姻状况证明", 3],
+    ["unmarried_proof", "未婚证明", 2],
+    ["funeral_subsidy_proof", "丧葬补助证明", 2],
+    ["cremation_proof", "火化证明"],
+    ["adoption_proof", "收养情况证明"],
+    ["orphan_proof", "孤儿证明"],
+    ["elderly_care_subsidy_proof", "居家养老服务补贴证明", 2],
+    ["nursing_home_admission_proof", "养老院入住证明"]
+  ],
+  [HUMAN_RESOURCES]: [
+    ["alive_proof", "健在证明（养老金领取资格）", 6],
+    ["unemployment_proof", "无业证明", 3],
+    ["start_up_loan_residence_proof", "创业担保贷款居住证明"],
+    ["pension_continuation_proof", "养老保险续保证明"],
+    ["flexible_employment_proof", "灵活就业证明", 2],
+    ["migrant_work_proof", "外出务工证明", 2]
+  ],
+  [HEALTH]: [
+    ["only_child_proof", "独生子女证明", 2],
+    ["family_planning_proof", "计划生育情况证明", 2],
+    ["birth_permit_residence_proof", "生育登记居住证明"]
+  ],
+  [HOUSING]: [
+    ["housing_ownership_proof", "房屋产权证明", 3],
+    ["no_housing_proof", "无房证明"],
+    ["rental_proof", "房屋出租证明"],
+    ["housing_hardship_proof", "住房困难证明", 2],
+    ["shanty_relocation_proof", "棚户区改造回迁资格证明", 5],
+    ["subsidence_relocation_proof", "采煤沉陷区搬迁居住证明", 4]
+  ],
+  [JUSTICE]: [
+    ["inheritance_proof", "遗产继承证明"],
+    ["elderly_support_proof", "赡养关系证明"],
+    ["mediation_outcome_proof", "纠纷调解情况证明"],
+    ["guardian_proof", "监护人证明"],
+    ["correction_residence_proof", "社区矫正对象居住地证明"]
+  ],
+  [EDUCATION]: [
+    ["family_hardship_proof", "家庭经济困难证明", 4],
+    ["school_enrolment_residence_proof", "入学居住证明", 3],
+    ["left_behind_child_proof", "留守儿童证明"],
+    ["kindergarten_fee_relief_proof", "幼儿园保教费减免证明"]
+  ],
+  [DISABLED]: [
+    ["disability_hardship_proof", "残疾人家庭困难证明", 2],
+    ["assistive_device_proof", "辅助器具申领证明"]
+  ],
+  [VETERANS]: [
+    ["veteran_hardship_proof", "退役军人生活困难证明"],
+    ["martyr_family_proof", "烈士遗属证明"]
+  ],
+  [ARMED_FORCES]: [
+    ["military_family_proof", "军属证明"],
+    ["conscription_review_proof", "征兵政审证明"]
+  ],
+  [MARKET]: [
+    ["business_premises_proof", "经营场所证明", 2],
+    ["individual_business_proof", "个体经营情况证明"],
+    ["no_business_proof", "未从事经营活动证明"]
+  ],
+  [MEDICAL_INSURANCE]: [
+    ["medical_aid_hardship_proof", "医疗救助困难证明", 2],
+    ["chronic_disease_residence_proof", "慢性病患者居住证明"]
+  ],
+  [UNION]: [
+    ["hardship_worker_proof", "困难职工证明", 2],
+    ["pneumoconiosis_hardship_proof", "尘肺病患者生活困难证明"]
+  ],
+  [WOMEN]: [
+    ["hardship_woman_proof", "困难妇女证明"],
+    ["single_parent_proof", "单亲家庭证明"]
+  ],
+  [MINES]: [
+    ["miner_seniority_proof", "矿工工龄证明", 3],
+    ["bankrupt_mine_worker_proof", "破产矿职工身份证明", 3],
+    ["party_admission_review_proof", "入党政审证明"]
+  ],
+  [URBAN_MANAGEMENT]: [
+    ["vehicle_parking_proof", "车辆停放证明"],
+    ["renovation_neighbour_consent", "装修施工邻里意见证明"],
+    ["no_illegal_building_proof", "无违章建筑证明"],
+    ["sanitation_fee_proof", "卫生费缴纳证明"]
+  ],
+  [EMERGENCY]: [
+    ["gas_safety_proof", "居民用火用气安全证明"],
+    ["disaster_loss_proof", "受灾损失证明"]
+  ],
+  [BANK]: [
+    ["income_proof", "家庭收入证明", 4],
+    ["bank_account_residence_proof", "银行开户居住证明"]
+  ],
+  中国农业银行双鸭山分行: [["loan_guarantor_proof", "贷款担保人情况证明"]],
+  [INSURER]: [
+    ["insurance_claim_proof", "保险理赔证明"],
+    ["accident_proof", "意外事故证明"]
+  ],
+  双鸭山热电有限公司: [["heating_fee_relief_proof", "供热费减免证明", 3]],
+  双鸭山市供水公司: [["water_fee_relief_proof", "水费减免证明"]],
+  国网双鸭山供电公司: [["electricity_transfer_proof", "电费户名变更证明"]],
+  双鸭山市人民医院: [["hospital_fee_relief_proof", "住院费用减免贫困证明", 2]],
+  国家税务总局双鸭山市岭东区税务局: [["tax_relief_proof", "减免税申请证明"]],
+  区委组织部: [["civil_service_review_proof", "公务员录用政审证明"]],
+  区信访局: [["petition_settled_proof", "信访事项息诉证明"]],
+  岭东区人民法院: [["service_address_proof", "法律文书送达地址证明"]],
+  区农业农村局: [["land_contract_proof", "土地承包情况证明"]],
+  区林业和草原局: [["forest_farm_worker_proof", "林场职工身份证明"]],
+  双鸭山市住房公积金管理中心: [["housing_fund_hardship_proof", "住房公积金提取困难证明"]]
+}
+
 /** The 82 items the case cut. */
-export const CUT_ITEMS: ReadonlyArray<Asked> = [
-  item("residence_proof", "居住证明", POLICE, 6),
-  item("kinship_proof", "亲属关系证明", POLICE, 5),
-  item("no_criminal_record_proof", "无犯罪记录证明", POLICE, 2),
-  item("hukou_transfer_proof", "户口迁移证明", POLICE, 2),
-  item("same_person_proof", "同一人证明", POLICE, 2),
-  item("former_name_proof", "曾用名证明", POLICE),
-  item("birth_place_proof", "出生地证明", POLICE),
-  item("going_abroad_review_proof", "出国（境）政审证明", POLICE),
-  item("dog_licence_proof", "养犬登记证明", POLICE),
-  item("drug_rehabilitation_proof", "社区戒毒康复证明", POLICE),
-  item("marital_status_proof", "婚姻状况证明", CIVIL_AFFAIRS, 3),
-  item("unmarried_proof", "未婚证明", CIVIL_AFFAIRS, 2),
-  item("funeral_subsidy_proof", "丧葬补助证明", CIVIL_AFFAIRS, 2),
-  item("cremation_proof", "火化证明", CIVIL_AFFAIRS),
-  item("adoption_proof", "收养情况证明", CIVIL_AFFAIRS),
-  item("orphan_proof", "孤儿证明", CIVIL_AFFAIRS),
-  item("elderly_care_subsidy_proof", "居家养老服务补贴证明", CIVIL_AFFAIRS, 2),
-  item("nursing_home_admission_proof", "养老院入住证明", CIVIL_AFFAIRS),
-  item("alive_proof", "健在证明（养老金领取资格）", HUMAN_RESOURCES, 6),
-  item("unemployment_proof", "无业证明", HUMAN_RESOURCES, 3),
-  item("start_up_loan_residence_proof", "创业担保贷款居住证明", HUMAN_RESOURCES),
-  item("pension_continuation_proof", "养老保险续保证明", HUMAN_RESOURCES),
-  item("flexible_employment_proof", "灵活就业证明", HUMAN_RESOURCES, 2),
-  item("migrant_work_proof", "外出务工证明", HUMAN_RESOURCES, 2),
-  item("only_child_proof", "独生子女证明", HEALTH, 2),
-  item("family_planning_proof", "计划生育情况证明", HEALTH, 2),
-  item("birth_permit_residence_proof", "生育登记居住证明", HEALTH),
-  item("housing_ownership_proof", "房屋产权证明", HOUSING, 3),
-  item("no_housing_proof", "无房证明", HOUSING),
-  item("rental_proof", "房屋出租证明", HOUSING),
-  item("housing_hardship_proof", "住房困难证明", HOUSING, 2),
-  item("shanty_relocation_proof", "棚户区改造回迁资格证明", HOUSING, 5),
-  item("subsidence_relocation_proof", "采煤沉陷区搬迁居住证明", HOUSING, 4),
-  item("inheritance_proof", "遗产继承证明", JUSTICE),
-  item("elderly_support_proof", "赡养关系证明", JUSTICE),
-  item("mediation_outcome_proof", "纠纷调解情况证明", JUSTICE),
-  item("guardian_proof", "监护人证明", JUSTICE),
-  item("correction_residence_proof", "社区矫正对象居住地证明", JUSTICE),
-  item("family_hardship_proof", "家庭经济困难证明", EDUCATION, 4),
-  item("school_enrolment_residence_proof", "入学居住证明", EDUCATION, 3),
-  item("left_behind_child_proof", "留守儿童证明", EDUCATION),
-  item("kindergarten_fee_relief_proof", "幼儿园保教费减免证明", EDUCATION),
-  item("disability_hardship_proof", "残疾人家庭困难证明", DISABLED, 2),
-  item("assistive_device_proof", "辅助器具申领证明", DISABLED),
-  item("veteran_hardship_proof", "退役军人生活困难证明", VETERANS),
-  item("martyr_family_proof", "烈士遗属证明", VETERANS),
-  item("military_family_proof", "军属证明", ARMED_FORCES),
-  item("conscription_review_proof", "征兵政审证明", ARMED_FORCES),
-  item("business_premises_proof", "经营场所证明", MARKET, 2),
-  item("individual_business_proof", "个体经营情况证明", MARKET),
-  item("no_business_proof", "未从事经营活动证明", MARKET),
-  item("medical_aid_hardship_proof", "医疗救助困难证明", MEDICAL_INSURANCE, 2),
-  item("chronic_disease_residence_proof", "慢性病患者居住证明", MEDICAL_INSURANCE),
-  item("hardship_worker_proof", "困难职工证明", UNION, 2),
-  item("pneumoconiosis_hardship_proof", "尘肺病患者生活困难证明", UNION),
-  item("hardship_woman_proof", "困难妇女证明", WOMEN),
-  item("single_parent_proof", "单亲家庭证明", WOMEN),
-  item("miner_seniority_proof", "矿工工龄证明", MINES, 3),
-  item("bankrupt_mine_worker_proof", "破产矿职工身份证明", MINES, 3),
-  item("party_admission_review_proof", "入党政审证明", MINES),
-  item("vehicle_parking_proof", "车辆停放证明", URBAN_MANAGEMENT),
-  item("renovation_neighbour_consent", "装修施工邻里意见证明", URBAN_MANAGEMENT),
-  item("no_illegal_building_proof", "无违章建筑证明", URBAN_MANAGEMENT),
-  item("sanitation_fee_proof", "卫生费缴纳证明", URBAN_MANAGEMENT),
-  item("gas_safety_proof", "居民用火用气安全证明", EMERGENCY),
-  item("disaster_loss_proof", "受灾损失证明", EMERGENCY),
-  item("income_proof", "家庭收入证明", BANK, 4),
-  item("bank_account_residence_proof", "银行开户居住证明", BANK),
-  item("loan_guarantor_proof", "贷款担保人情况证明", "中国农业银行双鸭山分行"),
-  item("insurance_claim_proof", "保险理赔证明", INSURER),
-  item("accident_proof", "意外事故证明", INSURER),
-  item("heating_fee_relief_proof", "供热费减免证明", "双鸭山热电有限公司", 3),
-  item("water_fee_relief_proof", "水费减免证明", "双鸭山市供水公司"),
-  item("electricity_transfer_proof", "电费户名变更证明", "国网双鸭山供电公司"),
-  item("hospital_fee_relief_proof", "住院费用减免贫困证明", "双鸭山市人民医院", 2),
-  item("tax_relief_proof", "减免税申请证明", "国家税务总局双鸭山市岭东区税务局"),
-  item("civil_service_review_proof", "公务员录用政审证明", "区委组织部"),
-  item("petition_settled_proof", "信访事项息诉证明", "区信访局"),
-  item("service_address_proof", "法律文书送达地址证明", "岭东区人民法院"),
-  item("land_contract_proof", "土地承包情况证明", "区农业农村局"),
-  item("forest_farm_worker_proof", "林场职工身份证明", "区林业和草原局"),
-  item("housing_fund_hardship_proof", "住房公积金提取困难证明", "双鸭山市住房公积金管理中心")
-]
+export const CUT_ITEMS: ReadonlyArray<Asked> = Object.entries(CUT_BY_DEPARTMENT).flatMap(([department, items]) =>
+  items.map(([code, name, weight]) => item(code, name, department, weight))
+)
 
 /**
  * The item whose requests creep back month by month (防止反弹): a department

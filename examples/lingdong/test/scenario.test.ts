@@ -44,7 +44,7 @@ describe("the Lingdong scenario", () => {
     const k = await kernel()
     const result = await run(k, { seed: 7, scale: 0.02 })
     await k.close()
-    const { party, stamps, services } = result.year
+    const { party, meetings, stars, stamps, services } = result.year
     const events = (type: string) => result.eventCounts.get(type) ?? 0
     const sum = (values: ReadonlyArray<number>) => values.reduce((a, b) => a + b, 0)
     expect(party.cells.cells).toBe(result.grids.length)
@@ -52,6 +52,8 @@ describe("the Lingdong scenario", () => {
     expect(events("party.central-household-appointed")).toBe(party.cells.central)
     expect(events("party.checked-in")).toBe(sum(party.checkIns.map((f) => f.checkIns)))
     expect(events("party.service-recorded")).toBe(sum(party.checkIns.map((f) => f.services)))
+    expect(events("party.meeting-recorded")).toBe(sum(meetings.attendance.map((a) => a.meetings)))
+    expect(events("party.score-entered")).toBe(4 * sum(stars.byOrganisation.map((o) => o.rated)))
     expect(events("stamps.granted")).toBe(sum(stamps.lines.map((l) => l.granted)))
     expect(events("stamps.refused")).toBe(sum(stamps.lines.map((l) => l.refused)))
     expect(events("services.request-received")).toBe(services.report.totals.received)
@@ -69,6 +71,9 @@ describe("the Lingdong scenario", () => {
       return {
         visits: result.recent.map((r) => `${r.household} ${r.purpose} ${r.visitedAt.toISOString()}`),
         checkIns: result.year.party.checkIns,
+        // Organisations' ids are made anew each run; their names and figures are the seed's.
+        attendance: result.year.meetings.attendance.map(({ organisation: _, ...figures }) => figures),
+        stars: result.year.stars.byOrganisation.map(({ organisation: _, ...figures }) => figures),
         stamps: result.year.stamps.lines,
         services: result.year.services.report
       }

@@ -11,13 +11,43 @@
 import { Effect, Schema } from "effect"
 import { DistrictCode } from "../Core.js"
 import * as Db from "../Db.js"
+import type { Problem } from "../Errors.js"
 import * as Events from "../Events.js"
 import * as Ids from "../Ids.js"
 import { command, query } from "../Plugin.js"
 import { gridByCode, GridCode, IsoDate, todayInChina } from "../registry/Places.js"
-import { notAfter, organisationRow, within } from "./lookups.js"
+import {
+  cellOfGrid,
+  dissolvedProblems,
+  heldOrganisation,
+  notAfter,
+  type OrganisationRow,
+  organisationRow,
+  within
+} from "./lookups.js"
 import { byCodePoint } from "./order.js"
 import { PartyCode, problem, refuseAny } from "./Refused.js"
+
+/** The problems of putting the cell of a grid at `gridPath` in `branch`. */
+const branchProblems = (gridCode: string, gridPath: string, branch: OrganisationRow): ReadonlyArray<Problem> => [
+  ...(branch.kind === "branch"
+    ? []
+    : [
+        problem("branch", PartyCode.NotABranch, {
+          "zh-CN": `${branch.name} 不是党支部：网格党小组设在党支部之下`,
+          en: `${branch.name} is not a branch: a grid party cell belongs to a branch`
+        })
+      ]),
+  ...(within(gridPath, branch.scope_path)
+    ? []
+    : [
+        problem("grid", PartyCode.GridOutside, {
+          "zh-CN": `网格 ${gridCode} 不在 ${branch.name} 所在地`,
+          en: `Grid ${gridCode} is outside the place of ${branch.name}`
+        })
+      ]),
+  ...dissolvedProblems("branch", branch)
+]
 
 /**
  * Forms a grid's party cell in a branch whose place holds the grid; a grid has one.
@@ -37,10 +67,11 @@ export const formCell = command({
   load: (input) =>
     Effect.all({ grid: gridByCode(input.district, input.grid), branch: organisationRow(input.district, input.branch) }),
   target: (input, { grid }) => ({ district: input.district, scopePath: grid.scope_path }),
-  run: (input, { grid, branch }) =>
+  run: (input, { grid, branch: loaded }) =>
     Effect.gen(function* () {
       const today = yield* todayInChina
       const formedOn = input.formedOn ?? today
+      const branch = yield* heldOrganisation(input.district, loaded.id)
       const existing = yield* Db.use((db) =>
         db
           .selectFrom("party_cell")
@@ -66,22 +97,7 @@ export const formCell = command({
                 en: `Grid ${grid.code} has been retired`
               })
             ]),
-        ...(branch.kind === "branch"
-          ? []
-          : [
-              problem("branch", PartyCode.NotABranch, {
-                "zh-CN": `${branch.name} 不是党支部：网格党小组设在党支部之下`,
-                en: `${branch.name} is not a branch: a grid party cell belongs to a branch`
-              })
-            ]),
-        ...(within(grid.scope_path, branch.scope_path)
-          ? []
-          : [
-              problem("grid", PartyCode.GridOutside, {
-                "zh-CN": `网格 ${grid.code} 不在 ${branch.name} 所在地`,
-                en: `Grid ${grid.code} is outside the place of ${branch.name}`
-              })
-            ]),
+        ...branchProblems(grid.code, grid.scope_path, branch),
         ...notAfter("formedOn", formedOn, today)
       ])
       const id = yield* Ids.next
@@ -108,6 +124,47 @@ export const formCell = command({
         payload: { grid: grid.code, branch: branch.id, name, formedOn }
       })
       return { id }
+    })
+})
+
+/**
+ * Puts a grid's party cell in another branch whose place holds the grid (the
+ * branches of a community were re-organised, or its branch is to be
+ * dissolved). Its central households and past meetings stay as they are.
+ *
+ * @since 0.3.0
+ */
+export const moveCell = command({
+  input: Schema.Struct({ district: DistrictCode, grid: GridCode, branch: Schema.UUID }),
+  load: (input) =>
+    Effect.all({ cell: cellOfGrid(input.district, input.grid), branch: organisationRow(input.district, input.branch) }),
+  // Decided where the new branch sits; a branch whose place does not hold the grid is refused below, and meanwhile
+  // the grid's own place is the one to be allowed at.
+  target: (input, { cell, branch }) => ({
+    district: input.district,
+    scopePath: within(cell.scope_path, branch.scope_path) ? branch.scope_path : cell.scope_path
+  }),
+  run: (input, { cell, branch: loaded }) =>
+    Effect.gen(function* () {
+      const branch = yield* heldOrganisation(input.district, loaded.id)
+      yield* refuseAny(branchProblems(input.grid, cell.scope_path, branch), cell.id)
+      // Moving it to the branch it is in changes nothing and says nothing.
+      if (cell.organisation_id === branch.id) return
+      yield* Db.use((db) =>
+        db
+          .updateTable("party_cell")
+          .set({ organisation_id: branch.id })
+          .where("district_code", "=", input.district)
+          .where("id", "=", cell.id)
+          .execute()
+      )
+      yield* Events.append({
+        type: "party.cell-moved",
+        district: input.district,
+        scopePath: cell.scope_path,
+        subject: cell.id,
+        payload: { grid: input.grid, from: cell.organisation_id, to: branch.id }
+      })
     })
 })
 

@@ -2,7 +2,9 @@
  * Central households (党员中心户, CentralHousehold): households of a grid with
  * a party member in them, appointed to its party cell, each looking after
  * named neighbouring households of the same grid (邻里互助). The case sets 3
- * per cell; a district may set its own number, and one more is refused.
+ * per cell; a district may set its own number, and one more is refused. A
+ * central household stands down when the organisers decide, or on its own when
+ * the registry moves it out of its cell's grid (see `Moves.ts`).
  *
  * @since 0.3.0
  */
@@ -17,6 +19,7 @@ import { command } from "../Plugin.js"
 import { GridCode, IsoDate, todayInChina } from "../registry/Places.js"
 import { cellOfGrid, holdRow, households, memberRow, notAfter, notFound } from "./lookups.js"
 import { PartyCode, problem, refuseAny, refused } from "./Refused.js"
+import type { StandDownReason } from "./Vocabulary.js"
 
 /**
  * Central households per grid party cell, as the case sets them ("每个网格党小组
@@ -188,7 +191,8 @@ export const appointCentralHousehold = command({
     })
 })
 
-interface CentralHouseholdRow {
+/** A central household as its record holds it. */
+export interface CentralHouseholdRow {
   readonly id: string
   readonly grid_id: string
   readonly household_id: string
@@ -339,8 +343,41 @@ export const setNeighbours = command({
 })
 
 /**
- * Stands a central household down on a date, freeing its place in the cell;
- * the neighbours it looked after are released with it.
+ * Stands a central household down on a date, for a reason: its place in the
+ * cell is freed and the neighbours it looked after are released with it; the
+ * event keeps who they were.
+ */
+export const standDown = (district: string, central: CentralHouseholdRow, endedOn: string, reason: StandDownReason) =>
+  Effect.gen(function* () {
+    const neighbours = yield* neighboursOf(district, central.id)
+    yield* Db.use((db) =>
+      db
+        .deleteFrom("party_neighbour")
+        .where("district_code", "=", district)
+        .where("central_household_id", "=", central.id)
+        .execute()
+    )
+    yield* Db.use((db) =>
+      db
+        .updateTable("party_central_household")
+        .set({ ended_on: endedOn })
+        .where("district_code", "=", district)
+        .where("id", "=", central.id)
+        .execute()
+    )
+    yield* Events.append({
+      type: "party.central-household-stood-down",
+      district,
+      scopePath: central.scope_path,
+      subject: central.id,
+      payload: { household: central.household_id, neighbours, endedOn, reason }
+    })
+  })
+
+/**
+ * Stands a central household down on a date by the organisers' decision,
+ * freeing its place in the cell; the neighbours it looked after are released
+ * with it (`party.central-household-stood-down`, reason `decision`).
  *
  * @since 0.3.0
  */
@@ -367,29 +404,6 @@ export const endCentralHousehold = command({
         ],
         central.id
       )
-      // The neighbours it looked after go with it; the event keeps who they were.
-      const neighbours = yield* neighboursOf(input.district, central.id)
-      yield* Db.use((db) =>
-        db
-          .deleteFrom("party_neighbour")
-          .where("district_code", "=", input.district)
-          .where("central_household_id", "=", central.id)
-          .execute()
-      )
-      yield* Db.use((db) =>
-        db
-          .updateTable("party_central_household")
-          .set({ ended_on: endedOn })
-          .where("district_code", "=", input.district)
-          .where("id", "=", central.id)
-          .execute()
-      )
-      yield* Events.append({
-        type: "party.central-household-ended",
-        district: input.district,
-        scopePath: central.scope_path,
-        subject: central.id,
-        payload: { household: central.household_id, neighbours, endedOn }
-      })
+      yield* standDown(input.district, central, endedOn, "decision")
     })
 })

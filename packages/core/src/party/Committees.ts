@@ -3,8 +3,10 @@
  * more communities, which the party branches of member units (驻区单位) join
  * and may leave, each on a date that is kept. The case set up 4, and sent 36
  * party organisations of 100+ units to them. A community is under one
- * committee at most; a committee answers to the place that holds all its
- * communities (the community itself, or their street).
+ * committee at most at a time; communities are added to a committee and
+ * removed from it on dates that are kept too. A committee answers to the place
+ * that holds all its communities (the community itself, or their street), so
+ * that place follows the communities it has.
  *
  * @since 0.3.0
  */
@@ -16,7 +18,15 @@ import * as Events from "../Events.js"
 import * as Ids from "../Ids.js"
 import { command, query } from "../Plugin.js"
 import { CommunityCode, IsoDate, todayInChina } from "../registry/Places.js"
-import { type CommunityRow, commonPath, holdRow, notAfter, notFound, organisationRow } from "./lookups.js"
+import {
+  type CommunityRow,
+  commonPath,
+  dissolvedProblems,
+  heldOrganisation,
+  notAfter,
+  notFound,
+  organisationRow
+} from "./lookups.js"
 import { byCodePoint } from "./order.js"
 import { PartyCode, problem, refuseAny, refused } from "./Refused.js"
 
@@ -86,22 +96,12 @@ export const createCommittee = command({
     Effect.gen(function* () {
       const today = yield* todayInChina
       const establishedOn = input.establishedOn ?? today
-      const taken = yield* Db.use((db) =>
-        db
-          .selectFrom("party_committee_community as cc")
-          .innerJoin("party_committee as c", (j) =>
-            j.onRef("c.district_code", "=", "cc.district_code").onRef("c.id", "=", "cc.committee_id")
-          )
-          .select(["cc.community_id", "c.name"])
-          .where("cc.district_code", "=", input.district)
-          .where(
-            "cc.community_id",
-            "in",
-            communities.map((c) => c.id)
-          )
-          .execute()
+      const free = yield* freeProblems(
+        input.district,
+        communities,
+        establishedOn,
+        (c) => `communities[${input.communities.indexOf(c.code)}]`
       )
-      const committeeOf = new Map(taken.map((t) => [String(t.community_id), String(t.name)]))
       const sameName = yield* Db.use((db) =>
         db
           .selectFrom("party_committee")
@@ -111,17 +111,7 @@ export const createCommittee = command({
           .executeTakeFirst()
       )
       yield* refuseAny([
-        ...communities.flatMap((c) => {
-          const other = committeeOf.get(c.id)
-          return other === undefined
-            ? []
-            : [
-                problem(`communities[${input.communities.indexOf(c.code)}]`, PartyCode.CommunityInCommittee, {
-                  "zh-CN": `${c.name}已在社区大党委 ${other} 之下`,
-                  en: `${c.name} is already under the grand party committee ${other}`
-                })
-              ]
-        }),
+        ...free,
         ...(sameName === undefined
           ? []
           : [
@@ -146,12 +136,7 @@ export const createCommittee = command({
           })
           .execute()
       )
-      yield* Db.use((db) =>
-        db
-          .insertInto("party_committee_community")
-          .values(communities.map((c) => ({ district_code: input.district, committee_id: id, community_id: c.id })))
-          .execute()
-      )
+      yield* putUnder(input.district, id, communities, establishedOn)
       yield* Events.append({
         type: "party.committee-created",
         district: input.district,
@@ -163,12 +148,101 @@ export const createCommittee = command({
     })
 })
 
+/**
+ * The problems of putting communities under a committee from a date: one
+ * already under a committee, or one that left its last committee after it.
+ * `at` gives each community's path in the input.
+ */
+const freeProblems = (
+  district: string,
+  communities: ReadonlyArray<CommunityRow>,
+  on: string,
+  at: (community: CommunityRow) => string
+) =>
+  Effect.gen(function* () {
+    const ids = communities.map((c) => c.id)
+    const taken = yield* Db.use((db) =>
+      db
+        .selectFrom("party_committee_community as cc")
+        .innerJoin("party_committee as c", (j) =>
+          j.onRef("c.district_code", "=", "cc.district_code").onRef("c.id", "=", "cc.committee_id")
+        )
+        .select(["cc.community_id", "c.name"])
+        .where("cc.district_code", "=", district)
+        .where("cc.community_id", "in", ids)
+        .execute()
+    )
+    const committeeOf = new Map(taken.map((t) => [String(t.community_id), String(t.name)]))
+    const lastLeft = yield* Db.use((db) =>
+      db
+        .selectFrom("party_committee_community_history")
+        .select(["community_id", (eb) => eb.fn.max("valid_to").as("left_on")])
+        .where("district_code", "=", district)
+        .where("community_id", "in", ids)
+        .groupBy("community_id")
+        .execute()
+    )
+    const leftOn = new Map(lastLeft.map((r) => [String(r.community_id), r.left_on === null ? null : String(r.left_on)]))
+    return communities.flatMap((c): ReadonlyArray<Problem> => {
+      const other = committeeOf.get(c.id)
+      if (other !== undefined) {
+        return [
+          problem(at(c), PartyCode.CommunityInCommittee, {
+            "zh-CN": `${c.name}已在社区大党委 ${other} 之下`,
+            en: `${c.name} is already under the grand party committee ${other}`
+          })
+        ]
+      }
+      // A community that left a committee comes under the next from the day it left, not before.
+      const left = leftOn.get(c.id)
+      return left !== undefined && left !== null && on < left
+        ? [
+            problem(at(c), PartyCode.DateBeforeHistory, {
+              "zh-CN": `${c.name}于 ${left} 才离开原社区大党委，不能早于此日加入`,
+              en: `${c.name} left its committee on ${left}: it comes under another from that day on`
+            })
+          ]
+        : []
+    })
+  })
+
+/** Puts communities under a committee from a date: the row of the present and the history's open row. */
+const putUnder = (district: string, committee: string, communities: ReadonlyArray<CommunityRow>, on: string) =>
+  Effect.zipRight(
+    Db.use((db) =>
+      db
+        .insertInto("party_committee_community")
+        .values(communities.map((c) => ({ district_code: district, committee_id: committee, community_id: c.id })))
+        .execute()
+    ),
+    Db.use((db) =>
+      db
+        .insertInto("party_committee_community_history")
+        .values(
+          communities.map((c) => ({
+            district_code: district,
+            community_id: c.id,
+            valid_from: on,
+            committee_id: committee
+          }))
+        )
+        .execute()
+    )
+  )
+
+interface CommitteeRow {
+  readonly id: string
+  readonly name: string
+  readonly established_on: string
+  readonly scope_path: string
+}
+
 const committeeRow = (district: string, id: string) =>
   Effect.flatMap(
     Db.use((db) =>
       db
         .selectFrom("party_committee")
-        .select(["id", "name", "scope_path"])
+        .select(["id", "name", "established_on", "scope_path"])
         .where("district_code", "=", district)
         .where("id", "=", id)
         .executeTakeFirst()
@@ -176,8 +250,222 @@ const committeeRow = (district: string, id: string) =>
     (row) =>
       row === undefined
         ? Effect.fail(notFound("grand party committee", id))
-        : Effect.succeed(row as { id: string; name: string; scope_path: string })
+        : Effect.succeed({
+            id: String(row.id),
+            name: String(row.name),
+            established_on: String(row.established_on),
+            scope_path: String(row.scope_path)
+          } satisfies CommitteeRow)
   )
+
+/** The communities under a committee now, with the date each came under it. */
+const communitiesUnder = (district: string, committee: string) =>
+  Effect.map(
+    Db.use((db) =>
+      db
+        .selectFrom("party_committee_community as cc")
+        .innerJoin("registry_community as c", (j) =>
+          j.onRef("c.district_code", "=", "cc.district_code").onRef("c.id", "=", "cc.community_id")
+        )
+        .innerJoin("party_committee_community_history as h", (j) =>
+          j
+            .onRef("h.district_code", "=", "cc.district_code")
+            .onRef("h.community_id", "=", "cc.community_id")
+            .on("h.valid_to", "is", null)
+        )
+        .select(["c.id", "c.code", "c.name", "c.scope_path", "h.valid_from"])
+        .where("cc.district_code", "=", district)
+        .where("cc.committee_id", "=", committee)
+        .execute()
+    ),
+    (rows) =>
+      rows.map((r) => ({
+        id: String(r.id),
+        code: String(r.code),
+        name: String(r.name),
+        scope_path: String(r.scope_path),
+        since: String(r.valid_from)
+      }))
+  )
+
+/** Moves a committee's place to the one holding all its communities now. */
+const replace = (district: string, committee: string, path: string) =>
+  Db.use((db) =>
+    db
+      .updateTable("party_committee")
+      .set({ scope_path: path })
+      .where("district_code", "=", district)
+      .where("id", "=", committee)
+      .execute()
+  )
+
+/**
+ * Adds communities to a grand party committee from a date; none of them may
+ * be under a committee then. The committee then answers to the place that
+ * holds all its communities, old and new, and so does the one who adds them.
+ *
+ * @example
+ * ```ts
+ * await kernel.exec(
+ *   Party.commands.addCommitteeCommunities({ district: "230503", committee, communities: ["230503001002"], addedOn: "2020-07-01" }),
+ *   streetSecretary
+ * )
+ * ```
+ * @since 0.3.0
+ */
+export const addCommitteeCommunities = command({
+  input: Schema.Struct({
+    district: DistrictCode,
+    committee: Schema.UUID,
+    communities: Schema.NonEmptyArray(CommunityCode),
+    addedOn: Schema.optional(IsoDate)
+  }),
+  load: (input) =>
+    Effect.all({
+      committee: committeeRow(input.district, input.committee),
+      communities: namedCommunities(input.district, input.communities)
+    }),
+  target: (input, { committee, communities }) => ({
+    district: input.district,
+    scopePath: commonPath([committee.scope_path, ...communities.map((c) => c.scope_path)])
+  }),
+  run: (input, { committee, communities }) =>
+    Effect.gen(function* () {
+      const today = yield* todayInChina
+      const addedOn = input.addedOn ?? today
+      const free = yield* freeProblems(
+        input.district,
+        communities,
+        addedOn,
+        (c) => `communities[${input.communities.indexOf(c.code)}]`
+      )
+      yield* refuseAny(
+        [
+          ...free,
+          ...(addedOn < committee.established_on
+            ? [
+                problem("addedOn", PartyCode.DateBeforeHistory, {
+                  "zh-CN": `${addedOn} 早于 ${committee.name} 成立的日期 ${committee.established_on}`,
+                  en: `${addedOn} is before ${committee.name} was set up on ${committee.established_on}`
+                })
+              ]
+            : []),
+          ...notAfter("addedOn", addedOn, today)
+        ],
+        committee.id
+      )
+      yield* putUnder(input.district, committee.id, communities, addedOn)
+      const path = commonPath([committee.scope_path, ...communities.map((c) => c.scope_path)])
+      yield* replace(input.district, committee.id, path)
+      yield* Events.append({
+        type: "party.committee-communities-added",
+        district: input.district,
+        scopePath: path,
+        subject: committee.id,
+        payload: { communities: communities.map((c) => c.code), addedOn }
+      })
+    })
+})
+
+/**
+ * Removes communities from a grand party committee on a date, kept with the
+ * date each came under it; a committee keeps at least one community, and
+ * then answers to the place holding the ones it keeps.
+ *
+ * @since 0.3.0
+ */
+export const removeCommitteeCommunities = command({
+  input: Schema.Struct({
+    district: DistrictCode,
+    committee: Schema.UUID,
+    communities: Schema.NonEmptyArray(CommunityCode),
+    removedOn: Schema.optional(IsoDate)
+  }),
+  load: (input) => committeeRow(input.district, input.committee),
+  target: (input, committee) => ({ district: input.district, scopePath: committee.scope_path }),
+  run: (input, committee) =>
+    Effect.gen(function* () {
+      const today = yield* todayInChina
+      const removedOn = input.removedOn ?? today
+      const under = yield* communitiesUnder(input.district, committee.id)
+      const byCode = new Map(under.map((c) => [c.code, c]))
+      const problems: Array<Problem> = []
+      input.communities.forEach((code, i) => {
+        const path = `communities[${i}]`
+        const community = byCode.get(code)
+        if (input.communities.indexOf(code) !== i) {
+          problems.push(
+            problem(path, PartyCode.Twice, {
+              "zh-CN": `社区 ${code} 重复列出`,
+              en: `Community ${code} is listed twice`
+            })
+          )
+        } else if (community === undefined) {
+          problems.push(
+            problem(path, PartyCode.CommunityNotInCommittee, {
+              "zh-CN": `社区 ${code} 不在 ${committee.name} 之下`,
+              en: `Community ${code} is not under ${committee.name}`
+            })
+          )
+        } else if (removedOn < community.since) {
+          problems.push(
+            problem(path, PartyCode.DateBeforeHistory, {
+              "zh-CN": `${community.name}于 ${community.since} 才加入 ${committee.name}，退出日期不能早于此日`,
+              en: `${community.name} came under ${committee.name} on ${community.since}: it cannot leave before`
+            })
+          )
+        }
+      })
+      const leaving = under.filter((c) => input.communities.includes(c.code))
+      const staying = under.filter((c) => !input.communities.includes(c.code))
+      if (staying.length === 0) {
+        problems.push(
+          problem("communities", PartyCode.CommitteeWithoutCommunity, {
+            "zh-CN": `${committee.name} 至少保留一个社区`,
+            en: `${committee.name} keeps at least one community`
+          })
+        )
+      }
+      yield* refuseAny([...problems, ...notAfter("removedOn", removedOn, today)], committee.id)
+      const ids = leaving.map((c) => c.id)
+      yield* Db.use((db) =>
+        db
+          .deleteFrom("party_committee_community")
+          .where("district_code", "=", input.district)
+          .where("committee_id", "=", committee.id)
+          .where("community_id", "in", ids)
+          .execute()
+      )
+      // A community removed the day it came under the committee was never under it: its row goes.
+      yield* Db.use((db) =>
+        db
+          .deleteFrom("party_committee_community_history")
+          .where("district_code", "=", input.district)
+          .where("community_id", "in", ids)
+          .where("valid_from", "=", removedOn)
+          .where("valid_to", "is", null)
+          .execute()
+      )
+      yield* Db.use((db) =>
+        db
+          .updateTable("party_committee_community_history")
+          .set({ valid_to: removedOn })
+          .where("district_code", "=", input.district)
+          .where("community_id", "in", ids)
+          .where("valid_to", "is", null)
+          .execute()
+      )
+      const path = commonPath(staying.map((c) => c.scope_path))
+      yield* replace(input.district, committee.id, path)
+      yield* Events.append({
+        type: "party.committee-communities-removed",
+        district: input.district,
+        scopePath: committee.scope_path,
+        subject: committee.id,
+        payload: { communities: leaving.map((c) => c.code), removedOn }
+      })
+    })
+})
 
 /**
  * A member unit's party organisation joins a committee on a date; it is in
@@ -201,11 +489,11 @@ export const joinCommittee = command({
       branch: organisationRow(input.district, input.branch)
     }),
   target: (input, { committee }) => ({ district: input.district, scopePath: committee.scope_path }),
-  run: (input, { committee, branch }) =>
+  run: (input, { committee, branch: loaded }) =>
     Effect.gen(function* () {
       const today = yield* todayInChina
       const joinedOn = input.joinedOn ?? today
-      yield* holdRow("party_organisation", input.district, branch.id)
+      const branch = yield* heldOrganisation(input.district, loaded.id)
       const member = yield* Db.use((db) =>
         db
           .selectFrom("party_committee_unit as u")
@@ -227,6 +515,7 @@ export const joinCommittee = command({
                 en: `${branch.name} has already joined the grand party committee ${String(member.name)}`
               })
             ]),
+        ...dissolvedProblems("branch", branch),
         ...notAfter("joinedOn", joinedOn, today)
       ])
       const id = yield* Ids.next
@@ -347,7 +636,15 @@ export interface CommitteeEntry {
   readonly id: string
   readonly name: string
   readonly establishedOn: string
-  readonly communities: ReadonlyArray<{ readonly code: string; readonly name: string }>
+  /** The communities under it now, each with the date it came under it. */
+  readonly communities: ReadonlyArray<{ readonly code: string; readonly name: string; readonly since: string }>
+  /** The communities that were under it and were removed, with their dates, earliest first. */
+  readonly formerCommunities: ReadonlyArray<{
+    readonly code: string
+    readonly name: string
+    readonly from: string
+    readonly to: string
+  }>
   readonly units: ReadonlyArray<{
     readonly membership: string
     readonly unit: string
@@ -358,8 +655,9 @@ export interface CommitteeEntry {
 }
 
 /**
- * The district's grand party committees, with their communities and member
- * units. Like the organisation tree, this is the district's public structure.
+ * The district's grand party committees, with their communities (those
+ * under them now, and those removed) and member units. Like the organisation
+ * tree, this is the district's public structure.
  *
  * @since 0.3.0
  */
@@ -377,12 +675,13 @@ export const committees = query({
       )
       const communities = yield* Db.use((db) =>
         db
-          .selectFrom("party_committee_community as cc")
+          .selectFrom("party_committee_community_history as h")
           .innerJoin("registry_community as c", (j) =>
-            j.onRef("c.district_code", "=", "cc.district_code").onRef("c.id", "=", "cc.community_id")
+            j.onRef("c.district_code", "=", "h.district_code").onRef("c.id", "=", "h.community_id")
           )
-          .select(["cc.committee_id", "c.code", "c.name"])
-          .where("cc.district_code", "=", input.district)
+          .select(["h.committee_id", "c.code", "c.name", "h.valid_from", "h.valid_to"])
+          .where("h.district_code", "=", input.district)
+          .orderBy("h.valid_from")
           .orderBy("c.code")
           .execute()
       )
@@ -404,8 +703,17 @@ export const committees = query({
           name: String(r.name),
           establishedOn: String(r.established_on),
           communities: communities
-            .filter((c) => String(c.committee_id) === String(r.id))
-            .map((c) => ({ code: String(c.code), name: String(c.name) })),
+            .filter((c) => String(c.committee_id) === String(r.id) && c.valid_to === null)
+            .map((c) => ({ code: String(c.code), name: String(c.name), since: String(c.valid_from) }))
+            .sort((a, b) => byCodePoint(a.code, b.code)),
+          formerCommunities: communities
+            .filter((c) => String(c.committee_id) === String(r.id) && c.valid_to !== null)
+            .map((c) => ({
+              code: String(c.code),
+              name: String(c.name),
+              from: String(c.valid_from),
+              to: String(c.valid_to)
+            })),
           units: units
             .filter((u) => String(u.committee_id) === String(r.id))
             .map((u) => ({

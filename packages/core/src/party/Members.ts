@@ -5,6 +5,9 @@
  * living here, or in the pocket) and their organisation, and the community
  * that keeps their record. A member in the pocket is attached to no
  * organisation; one working in a member unit is attached to the unit's.
+ * How a member is attached changes over time (组织关系转接): each change is
+ * dated, and the attachments are kept as history, so "who belonged to this
+ * branch on 10 April" has an answer.
  *
  * @since 0.3.0
  */
@@ -15,15 +18,47 @@ import * as Events from "../Events.js"
 import * as Ids from "../Ids.js"
 import { command, query } from "../Plugin.js"
 import { communityByCode, CommunityCode, IsoDate, todayInChina } from "../registry/Places.js"
-import { notAfter, notFound, organisationRow } from "./lookups.js"
+import type { Problem } from "../Errors.js"
+import {
+  dissolvedProblems,
+  heldOrganisation,
+  holdRow,
+  memberRow,
+  notAfter,
+  notFound,
+  type OrganisationRow,
+  organisationRow
+} from "./lookups.js"
 import { readable } from "./readable.js"
 import { PartyCode, problem, refuseAny } from "./Refused.js"
 import { MemberKind } from "./Vocabulary.js"
 
+/** The problems of attaching a member of `kind` to `organisation` (none: `undefined`). */
+const attachmentProblems = (kind: MemberKind, organisation: OrganisationRow | undefined): ReadonlyArray<Problem> => [
+  ...(kind === "pocket" && organisation !== undefined
+    ? [
+        problem("organisation", PartyCode.PocketAttached, {
+          "zh-CN": "口袋党员不隶属任何党组织",
+          en: "A member in the pocket is attached to no organisation"
+        })
+      ]
+    : []),
+  ...(kind === "in_unit" && organisation === undefined
+    ? [
+        problem("organisation", PartyCode.OrganisationRequired, {
+          "zh-CN": "在职党员应隶属其单位的党组织",
+          en: "A member working in a member unit is attached to the unit's organisation"
+        })
+      ]
+    : []),
+  ...(organisation === undefined ? [] : dissolvedProblems("organisation", organisation))
+]
+
 /**
  * Registers a person as a party member, kept by a community: how they are
  * attached, their organisation (none when in the pocket, the unit's when
- * working in a member unit) and the date they joined the party.
+ * working in a member unit), the date they joined the party, and the date
+ * their attachment began (the date they joined the party when not given).
  *
  * @since 0.3.0
  */
@@ -35,7 +70,9 @@ export const registerMember = command({
     organisation: Schema.optional(Schema.UUID),
     /** The community that keeps the member's record. */
     community: CommunityCode,
-    joinedPartyOn: IsoDate
+    joinedPartyOn: IsoDate,
+    /** When they were attached as now (to their organisation, or in the pocket); the date they joined the party when absent. */
+    attachedOn: Schema.optional(IsoDate)
   }),
   load: (input) =>
     Effect.gen(function* () {
@@ -55,9 +92,11 @@ export const registerMember = command({
       }
     }),
   target: (input, { community }) => ({ district: input.district, scopePath: community.scope_path }),
-  run: (input, { community, organisation }) =>
+  run: (input, { community, organisation: loaded }) =>
     Effect.gen(function* () {
       const today = yield* todayInChina
+      const organisation = loaded === undefined ? undefined : yield* heldOrganisation(input.district, loaded.id)
+      const attachedOn = input.attachedOn ?? input.joinedPartyOn
       const existing = yield* Db.use((db) =>
         db
           .selectFrom("party_member")
@@ -75,23 +114,17 @@ export const registerMember = command({
                 en: "This person is already registered as a party member"
               })
             ]),
-        ...(input.kind === "pocket" && organisation !== undefined
+        ...attachmentProblems(input.kind, organisation),
+        ...notAfter("joinedPartyOn", input.joinedPartyOn, today),
+        ...(attachedOn < input.joinedPartyOn
           ? [
-              problem("organisation", PartyCode.PocketAttached, {
-                "zh-CN": "口袋党员不隶属任何党组织",
-                en: "A member in the pocket is attached to no organisation"
+              problem("attachedOn", PartyCode.AttachedBeforeJoining, {
+                "zh-CN": `${attachedOn} 早于入党日期 ${input.joinedPartyOn}`,
+                en: `${attachedOn} is before the member joined the party on ${input.joinedPartyOn}`
               })
             ]
           : []),
-        ...(input.kind === "in_unit" && organisation === undefined
-          ? [
-              problem("organisation", PartyCode.OrganisationRequired, {
-                "zh-CN": "在职党员应隶属其单位的党组织",
-                en: "A member working in a member unit is attached to the unit's organisation"
-              })
-            ]
-          : []),
-        ...notAfter("joinedPartyOn", input.joinedPartyOn, today)
+        ...(input.attachedOn === undefined ? [] : notAfter("attachedOn", input.attachedOn, today))
       ])
       const id = yield* Ids.next
       yield* Db.use((db) =>
@@ -109,6 +142,18 @@ export const registerMember = command({
           })
           .execute()
       )
+      yield* Db.use((db) =>
+        db
+          .insertInto("party_member_attachment")
+          .values({
+            district_code: input.district,
+            member_id: id,
+            valid_from: attachedOn,
+            kind: input.kind,
+            organisation_id: organisation?.id ?? null
+          })
+          .execute()
+      )
       yield* Events.append({
         type: "party.member-registered",
         district: input.district,
@@ -119,10 +164,129 @@ export const registerMember = command({
           kind: input.kind,
           organisation: organisation?.id ?? null,
           community: community.code,
-          joinedPartyOn: input.joinedPartyOn
+          joinedPartyOn: input.joinedPartyOn,
+          attachedOn
         }
       })
       return { id }
+    })
+})
+
+/**
+ * Transfers a member (组织关系转接) on a date: to another organisation, to
+ * none (a member who left their unit's organisation and is now in the pocket),
+ * or to another kind of attachment (a cadre who retired and lives here). The
+ * attachment in force ends that day and the new one begins; one dated the day
+ * the attachment in force began replaces it. A transfer that changes nothing
+ * says nothing.
+ *
+ * @example
+ * ```ts
+ * await kernel.exec(
+ *   Party.commands.transferMember({ district: "230503", member, kind: "resident", organisation: branch, transferredOn: "2020-09-01" }),
+ *   secretary
+ * )
+ * ```
+ * @since 0.3.0
+ */
+export const transferMember = command({
+  input: Schema.Struct({
+    district: DistrictCode,
+    member: Schema.UUID,
+    /** How they are attached from now on; as now when absent. */
+    kind: Schema.optional(MemberKind),
+    /** Their organisation from now on, `null` for none; as now when absent. */
+    organisation: Schema.optional(Schema.NullOr(Schema.UUID)),
+    transferredOn: Schema.optional(IsoDate)
+  }),
+  load: (input) => memberRow(input.district, input.member),
+  target: (input, member) => ({ district: input.district, scopePath: member.scope_path }),
+  run: (input, member) =>
+    Effect.gen(function* () {
+      const today = yield* todayInChina
+      const transferredOn = input.transferredOn ?? today
+      yield* holdRow("party_member", input.district, member.id)
+      const to = input.organisation === undefined ? member.organisation_id : input.organisation
+      const kind = input.kind ?? member.kind
+      const organisation = to === null ? undefined : yield* heldOrganisation(input.district, to)
+      const current = yield* Db.use((db) =>
+        db
+          .selectFrom("party_member_attachment")
+          .select(["valid_from"])
+          .where("district_code", "=", input.district)
+          .where("member_id", "=", member.id)
+          .where("valid_to", "is", null)
+          .executeTakeFirstOrThrow()
+      )
+      const since = String(current.valid_from)
+      yield* refuseAny(
+        [
+          ...attachmentProblems(kind, organisation),
+          ...(transferredOn < since
+            ? [
+                problem("transferredOn", PartyCode.DateBeforeHistory, {
+                  "zh-CN": `转接日期 ${transferredOn} 早于现组织关系的开始日期 ${since}`,
+                  en: `The transfer on ${transferredOn} is before the attachment in force began on ${since}`
+                })
+              ]
+            : []),
+          ...notAfter("transferredOn", transferredOn, today)
+        ],
+        member.id
+      )
+      if (kind === member.kind && to === member.organisation_id) return
+      const attachment = { kind, organisation_id: to }
+      yield* transferredOn === since
+        ? Db.use((db) =>
+            db
+              .updateTable("party_member_attachment")
+              .set(attachment)
+              .where("district_code", "=", input.district)
+              .where("member_id", "=", member.id)
+              .where("valid_from", "=", since)
+              .execute()
+          )
+        : Effect.zipRight(
+            Db.use((db) =>
+              db
+                .updateTable("party_member_attachment")
+                .set({ valid_to: transferredOn })
+                .where("district_code", "=", input.district)
+                .where("member_id", "=", member.id)
+                .where("valid_to", "is", null)
+                .execute()
+            ),
+            Db.use((db) =>
+              db
+                .insertInto("party_member_attachment")
+                .values({
+                  district_code: input.district,
+                  member_id: member.id,
+                  valid_from: transferredOn,
+                  ...attachment
+                })
+                .execute()
+            )
+          )
+      yield* Db.use((db) =>
+        db
+          .updateTable("party_member")
+          .set(attachment)
+          .where("district_code", "=", input.district)
+          .where("id", "=", member.id)
+          .execute()
+      )
+      yield* Events.append({
+        type: "party.member-transferred",
+        district: input.district,
+        scopePath: member.scope_path,
+        subject: member.id,
+        payload: {
+          from: { kind: member.kind, organisation: member.organisation_id },
+          to: { kind, organisation: to },
+          transferredOn
+        }
+      })
     })
 })
 

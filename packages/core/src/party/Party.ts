@@ -4,6 +4,8 @@
  * of party organisations, a party cell per grid with its central households
  * and the neighbours they look after, members and their check-in with a
  * community (pledge and service), star rating, and the regular meetings.
+ * It follows the registry's moves: a central household moved out of its
+ * cell's grid stands down by itself.
  *
  * @since 0.3.0
  */
@@ -14,14 +16,22 @@ import {
   setCentralHouseholdLimit,
   setNeighbours
 } from "./CentralHouseholds.js"
-import { cell, formCell } from "./Cells.js"
+import { cell, formCell, moveCell } from "./Cells.js"
 import { checkIn, checkInFigures, endCheckIn, pledges, recordService } from "./CheckIns.js"
-import { committees, createCommittee, joinCommittee, leaveCommittee } from "./Committees.js"
-import { attendance, recordMeeting } from "./Meetings.js"
-import { members, registerMember } from "./Members.js"
+import {
+  addCommitteeCommunities,
+  committees,
+  createCommittee,
+  joinCommittee,
+  leaveCommittee,
+  removeCommitteeCommunities
+} from "./Committees.js"
+import { attendance, recordMeeting, roll } from "./Meetings.js"
+import { members, registerMember, transferMember } from "./Members.js"
 import { migrations } from "./migrations.js"
-import { moveOrganisation, organisations, registerOrganisation } from "./Organisations.js"
-import { defineStarScheme, enterScore, stars } from "./Stars.js"
+import { followRegistry } from "./Moves.js"
+import { dissolveOrganisation, moveOrganisation, organisations, registerOrganisation } from "./Organisations.js"
+import { defineStarScheme, enterScore, reviseStarScheme, stars } from "./Stars.js"
 import { vocabularyLabels } from "./Vocabulary.js"
 
 // Who runs the organisation: the organisation department and the community party secretaries.
@@ -149,39 +159,52 @@ export const Party = definePlugin({
   commands: {
     registerOrganisation,
     moveOrganisation,
+    dissolveOrganisation,
     createCommittee,
+    addCommitteeCommunities,
+    removeCommitteeCommunities,
     joinCommittee,
     leaveCommittee,
     formCell,
+    moveCell,
     setCentralHouseholdLimit,
     appointCentralHousehold,
     setNeighbours,
     endCentralHousehold,
     registerMember,
+    transferMember,
     checkIn,
     endCheckIn,
     recordService,
     defineStarScheme,
+    reviseStarScheme,
     enterScore,
     recordMeeting
   },
-  queries: { organisations, committees, cell, members, pledges, checkInFigures, stars, attendance },
+  queries: { organisations, committees, cell, members, pledges, checkInFigures, stars, attendance, roll },
+  on: followRegistry,
   policies: {
     registerOrganisation: organisers,
     moveOrganisation: organisers,
+    dissolveOrganisation: organisers,
     createCommittee: organisers,
+    addCommitteeCommunities: organisers,
+    removeCommitteeCommunities: organisers,
     joinCommittee: organisers,
     leaveCommittee: organisers,
     formCell: organisers,
+    moveCell: organisers,
     setCentralHouseholdLimit: ["district_admin"],
     appointCentralHousehold: organisers,
     setNeighbours: [...communityStaff, "grid_leader"],
     endCentralHousehold: organisers,
     registerMember: communityStaff,
+    transferMember: communityStaff,
     checkIn: recorders,
     endCheckIn: recorders,
     recordService: recorders,
     defineStarScheme: organisers,
+    reviseStarScheme: organisers,
     enterScore: communityStaff,
     recordMeeting: recorders,
     organisations: recorders,
@@ -191,28 +214,39 @@ export const Party = definePlugin({
     pledges: recorders,
     checkInFigures: recorders,
     stars: recorders,
-    attendance: recorders
+    attendance: recorders,
+    roll: recorders
   },
   labels: {
     ...vocabularyLabels,
     "party.organisation-registered": { "zh-CN": "登记党组织", en: "Party organisation registered" },
     "party.organisation-moved": { "zh-CN": "调整党组织隶属关系", en: "Party organisation moved" },
+    "party.organisation-dissolved": { "zh-CN": "撤销党组织", en: "Party organisation dissolved" },
     "party.committee-created": { "zh-CN": "成立社区大党委", en: "Grand party committee set up" },
+    "party.committee-communities-added": { "zh-CN": "社区纳入社区大党委", en: "Communities added to a committee" },
+    "party.committee-communities-removed": {
+      "zh-CN": "社区移出社区大党委",
+      en: "Communities removed from a committee"
+    },
     "party.unit-joined": { "zh-CN": "驻区单位党组织加入大党委", en: "Member unit joined" },
     "party.unit-left": { "zh-CN": "驻区单位党组织退出大党委", en: "Member unit left" },
     "party.cell-formed": { "zh-CN": "成立网格党小组", en: "Grid party cell formed" },
+    "party.cell-moved": { "zh-CN": "网格党小组划归其他党支部", en: "Grid party cell moved to another branch" },
     "party.central-household-limit-set": {
       "zh-CN": "设定每个网格党小组的党员中心户数",
       en: "Central households per cell set"
     },
     "party.central-household-appointed": { "zh-CN": "设立党员中心户", en: "Central household appointed" },
     "party.neighbours-set": { "zh-CN": "确定党员中心户联系户", en: "Neighbours of a central household set" },
-    "party.central-household-ended": { "zh-CN": "党员中心户卸任", en: "Central household stood down" },
+    "party.central-household-stood-down": { "zh-CN": "党员中心户卸任", en: "Central household stood down" },
+    "party.neighbour-released": { "zh-CN": "解除党员中心户联系户", en: "Neighbouring household released" },
     "party.member-registered": { "zh-CN": "登记党员", en: "Party member registered" },
+    "party.member-transferred": { "zh-CN": "党员组织关系转接", en: "Party member transferred" },
     "party.checked-in": { "zh-CN": "党员报到", en: "Member checked in" },
     "party.check-in-ended": { "zh-CN": "结束党员报到", en: "Check-in ended" },
     "party.service-recorded": { "zh-CN": "记录党员服务", en: "Service recorded" },
     "party.star-scheme-defined": { "zh-CN": "制定星级党员评定方案", en: "Star rating scheme defined" },
+    "party.star-scheme-revised": { "zh-CN": "修订星级党员评定方案", en: "Star rating scheme revised" },
     "party.score-entered": { "zh-CN": "录入星级评定分数", en: "Star rating score entered" },
     "party.meeting-recorded": { "zh-CN": "记录三会一课", en: "Party meeting recorded" }
   }

@@ -37,6 +37,8 @@ export const PartyCode = {
   UnitLeft: "PARTY.UNIT_ALREADY_LEFT",
   /** An end date lies before the start it ends. */
   EndBeforeStart: "PARTY.END_BEFORE_START",
+  /** A change is dated before the dated record it changes began (a member's attachment, a community's committee). */
+  DateBeforeHistory: "PARTY.DATE_BEFORE_HISTORY",
   /** A date lies after today: record what happened on or after the day it does. */
   DateInFuture: "PARTY.DATE_IN_FUTURE",
   /** The grid already has its party cell. */
@@ -91,8 +93,28 @@ export const PartyCode = {
   MemberOutsideScheme: "PARTY.MEMBER_OUTSIDE_SCHEME",
   /** This kind of meeting is not held by this kind of organisation (or a party group meeting without its cell). */
   MeetingNotForOrganisation: "PARTY.MEETING_NOT_FOR_ORGANISATION",
-  /** The attendee is not a member of the organisation holding the meeting, or of one it leads. */
-  AttendeeNotAMember: "PARTY.ATTENDEE_NOT_A_MEMBER"
+  /** The attendee was not a member of the organisation holding the meeting, or of one it leads, on its date. */
+  AttendeeNotAMember: "PARTY.ATTENDEE_NOT_A_MEMBER",
+  /** A member expected at the meeting is missing from its attendance list. */
+  AttendanceIncomplete: "PARTY.ATTENDANCE_INCOMPLETE",
+  /** The organisation was dissolved: nothing joins it, meets in it or is led by it any more. */
+  OrganisationDissolved: "PARTY.ORGANISATION_DISSOLVED",
+  /** The organisation still has members attached to it: transfer them first. */
+  OrganisationHasMembers: "PARTY.ORGANISATION_HAS_MEMBERS",
+  /** The organisation still leads organisations that are not dissolved: move or dissolve them first. */
+  OrganisationHasChildren: "PARTY.ORGANISATION_HAS_CHILDREN",
+  /** The branch still has grid party cells: move them to another branch first. */
+  OrganisationHasCells: "PARTY.ORGANISATION_HAS_CELLS",
+  /** The organisation is a member unit's, still in a grand party committee: it leaves first. */
+  OrganisationInCommittee: "PARTY.ORGANISATION_IN_COMMITTEE",
+  /** A member is attached to an organisation from before the day they joined the party. */
+  AttachedBeforeJoining: "PARTY.ATTACHED_BEFORE_JOINING",
+  /** The community is not under this grand party committee. */
+  CommunityNotInCommittee: "PARTY.COMMUNITY_NOT_IN_COMMITTEE",
+  /** A grand party committee keeps at least one community. */
+  CommitteeWithoutCommunity: "PARTY.COMMITTEE_WITHOUT_COMMUNITY",
+  /** Scores were entered under the scheme: only its name and its items' names may change. */
+  SchemeScored: "PARTY.SCHEME_SCORED"
 } as const
 
 /** @since 0.3.0 */

@@ -1,7 +1,8 @@
 /**
  * The party module's closed word lists: kinds of party organisation, the three
  * ways a member is attached for check-in (报到), the four regular meetings of
- * 三会一课 and how a member attended one. Each is a schema of codes plus their
+ * 三会一课, how a member attended one, and why a central household stood down.
+ * Each is a schema of codes plus their
  * zh-CN and en labels, which the module's `labels` publish under
  * `party.<list>.<code>`.
  *
@@ -100,10 +101,44 @@ export const attendanceLabels: { readonly [K in Attendance]: Text } = {
   excused: { "zh-CN": "请假", en: "Excused" }
 }
 
+/**
+ * Why a central household stopped being one, or stopped being looked after by
+ * one: the organisers stood it down (`decision`); it moved to a dwelling in
+ * another grid (`moved-out-of-grid`); a re-districting put its building in
+ * another grid (`grid-redrawn`); it moved out of the district whole or merged
+ * into another household (`household-dissolved`); its party member moved away
+ * from it (`member-left`) or died (`member-died`). A household looked after by
+ * a central household is released for the first three of these.
+ *
+ * @since 0.3.0
+ */
+export const StandDownReason = Schema.Literal(
+  "decision",
+  "moved-out-of-grid",
+  "grid-redrawn",
+  "household-dissolved",
+  "member-left",
+  "member-died"
+)
+
+/** @since 0.3.0 */
+export type StandDownReason = typeof StandDownReason.Type
+
+/** @since 0.3.0 */
+export const standDownReasonLabels: { readonly [K in StandDownReason]: Text } = {
+  decision: { "zh-CN": "经研究卸任", en: "Stood down by decision" },
+  "moved-out-of-grid": { "zh-CN": "迁出本网格", en: "Moved out of the grid" },
+  "grid-redrawn": { "zh-CN": "楼栋划入其他网格", en: "Its building was put in another grid" },
+  "household-dissolved": { "zh-CN": "该户已注销", en: "The household was dissolved" },
+  "member-left": { "zh-CN": "党员已不在该户居住", en: "The member no longer lives in the household" },
+  "member-died": { "zh-CN": "党员去世", en: "The member died" }
+}
+
 /** The labels of every list, keyed `party.<list>.<code>`, for the module's `labels`. @since 0.3.0 */
 export const vocabularyLabels: Readonly<Record<string, Text>> = Object.fromEntries([
   ...Object.entries(organisationKindLabels).map(([code, label]) => [`party.organisation-kind.${code}`, label]),
   ...Object.entries(memberKindLabels).map(([code, label]) => [`party.member-kind.${code}`, label]),
   ...Object.entries(meetingKindLabels).map(([code, label]) => [`party.meeting-kind.${code}`, label]),
-  ...Object.entries(attendanceLabels).map(([code, label]) => [`party.attendance.${code}`, label])
+  ...Object.entries(attendanceLabels).map(([code, label]) => [`party.attendance.${code}`, label]),
+  ...Object.entries(standDownReasonLabels).map(([code, label]) => [`party.stand-down-reason.${code}`, label])
 ])

@@ -47,33 +47,61 @@ export interface OrganisationRow {
   readonly kind: OrganisationKind
   readonly parent_id: string | null
   readonly scope_path: string
+  readonly established_on: string | null
+  readonly dissolved_on: string | null
 }
+
+const organisationColumns = ["id", "name", "kind", "parent_id", "scope_path", "established_on", "dissolved_on"] as const
+
+const asOrganisation = (row: Record<(typeof organisationColumns)[number], unknown>): OrganisationRow => ({
+  id: String(row.id),
+  name: String(row.name),
+  kind: row.kind as OrganisationKind,
+  parent_id: row.parent_id === null ? null : String(row.parent_id),
+  scope_path: String(row.scope_path),
+  established_on: row.established_on === null ? null : String(row.established_on),
+  dissolved_on: row.dissolved_on === null ? null : String(row.dissolved_on)
+})
 
 export const organisationRow = (district: string, id: string) =>
   Effect.flatMap(
     Db.use((db) =>
       db
         .selectFrom("party_organisation")
-        .select(["id", "name", "kind", "parent_id", "scope_path"])
+        .select(organisationColumns)
         .where("district_code", "=", district)
         .where("id", "=", id)
         .executeTakeFirst()
     ),
-    (row) =>
-      row === undefined ? Effect.fail(notFound("party organisation", id)) : Effect.succeed(row as OrganisationRow)
+    (row) => (row === undefined ? Effect.fail(notFound("party organisation", id)) : Effect.succeed(asOrganisation(row)))
   )
+
+/**
+ * An organisation something is about to join or be led by, held until commit
+ * and read again under the hold, so that it cannot be dissolved in between
+ * (`dissolveOrganisation` holds it too before it counts what it leads).
+ */
+export const heldOrganisation = (district: string, id: string) =>
+  Effect.zipRight(holdRow("party_organisation", district, id), organisationRow(district, id))
+
+/** The problem of joining, or being led by, a dissolved organisation. */
+export const dissolvedProblems = (path: string, organisation: OrganisationRow): ReadonlyArray<Problem> =>
+  organisation.dissolved_on === null
+    ? []
+    : [
+        problem(path, PartyCode.OrganisationDissolved, {
+          "zh-CN": `${organisation.name} 已于 ${organisation.dissolved_on} 撤销`,
+          en: `${organisation.name} was dissolved on ${organisation.dissolved_on}`
+        })
+      ]
 
 /** Every organisation of the district: the tree is small (the case has 86), and rules over it read it whole. */
 export const organisationTree = (district: string) =>
   Effect.map(
     Db.use((db) =>
-      db
-        .selectFrom("party_organisation")
-        .select(["id", "name", "kind", "parent_id", "scope_path"])
-        .where("district_code", "=", district)
-        .execute()
+      db.selectFrom("party_organisation").select(organisationColumns).where("district_code", "=", district).execute()
     ),
-    (rows) => rows as ReadonlyArray<OrganisationRow>
+    (rows) => rows.map(asOrganisation)
   )
 
 /** The organisation and every organisation under it, at any depth. */
@@ -227,12 +255,17 @@ export const orderedPeriod = <A extends { readonly from: string; readonly to: st
 
 /**
  * Holds a row until commit, so that two commands checking the same rule on it
- * (a cell's number of central households, a member's open check-in) take
+ * (a cell's number of central households, a member's open check-in, an
+ * organisation being dissolved while someone joins it) take
  * turns: PostgreSQL runs writes at READ COMMITTED, where both would otherwise
  * count the same rows; SQLite's writers already run one at a time. An update
  * that changes nothing is the row lock both engines understand.
  */
-export const holdRow = (table: "party_cell" | "party_member" | "party_organisation", district: string, id: string) =>
+export const holdRow = (
+  table: "party_cell" | "party_member" | "party_organisation" | "party_star_scheme",
+  district: string,
+  id: string
+) =>
   Db.use(
     (db) =>
       db

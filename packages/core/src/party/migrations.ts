@@ -5,7 +5,10 @@
  * (organisations, committees, members, schemes, scores) hold the scope path of
  * that place; rows in a grid (cells, central households, their neighbours, and
  * the check-ins, services and meetings recorded in one) hold the grid's path,
- * which the kernel keeps in step when the grid is redrawn.
+ * which the kernel keeps in step when the grid is redrawn. Where the past
+ * matters (a member's attachment, a community's committee) a history table
+ * keeps dated rows beside the row of the present, as the registry keeps a
+ * building's grids.
  */
 import type { CreateTableBuilder } from "kysely"
 import type { ColumnTypes, Migration } from "../Migration.js"
@@ -358,4 +361,96 @@ export const meetings: Migration = {
   ]
 }
 
-export const migrations: ReadonlyArray<Migration> = [organisations, members, cells, stars, meetings]
+/**
+ * Dated history where the module kept only the present: how each member was
+ * attached (kind and organisation) from when to when, which committee each
+ * community was under from when to when, and the date an organisation was
+ * dissolved. The rows already there open their history on the date the record
+ * gives: the member's joining the party, the committee's setting up.
+ */
+export const history: Migration = {
+  name: "0006_history",
+  up: ({ db, types }) => [
+    db.schema.alterTable("party_organisation").addColumn("dissolved_on", types.date),
+    // A member's attachments: one open row (valid_to null), the closed ones before it; a date falls in a row when
+    // valid_from <= date < valid_to. party_member keeps the open row's kind and organisation for the lists.
+    link(
+      link(
+        db.schema
+          .createTable("party_member_attachment")
+          .addColumn("district_code", types.districtCode, (c) => c.notNull())
+          .addColumn("member_id", types.id, (c) => c.notNull())
+          .addColumn("valid_from", types.date, (c) => c.notNull())
+          .addColumn("valid_to", types.date)
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("organisation_id", types.id)
+          .addPrimaryKeyConstraint("party_member_attachment_pk", ["district_code", "member_id", "valid_from"]),
+        "party_member_attachment_member_fk",
+        "member_id",
+        "party_member"
+      ),
+      "party_member_attachment_organisation_fk",
+      "organisation_id",
+      "party_organisation"
+    ),
+    db.schema
+      .createIndex("party_member_attachment_organisation_idx")
+      .on("party_member_attachment")
+      .columns(["district_code", "organisation_id", "valid_from"]),
+    db
+      .insertInto("party_member_attachment")
+      .columns(["district_code", "member_id", "valid_from", "kind", "organisation_id"])
+      .expression(
+        db.selectFrom("party_member").select(["district_code", "id", "joined_party_on", "kind", "organisation_id"])
+      ),
+    // party_committee_community keeps each community's committee now (its unique key: one at a time); this its past.
+    link(
+      link(
+        db.schema
+          .createTable("party_committee_community_history")
+          .addColumn("district_code", types.districtCode, (c) => c.notNull())
+          .addColumn("community_id", types.id, (c) => c.notNull())
+          .addColumn("valid_from", types.date, (c) => c.notNull())
+          .addColumn("valid_to", types.date)
+          .addColumn("committee_id", types.id, (c) => c.notNull())
+          .addPrimaryKeyConstraint("party_committee_community_history_pk", [
+            "district_code",
+            "community_id",
+            "valid_from"
+          ]),
+        "party_committee_community_history_committee_fk",
+        "committee_id",
+        "party_committee"
+      ),
+      "party_committee_community_history_community_fk",
+      "community_id",
+      "registry_community"
+    ),
+    db.schema
+      .createIndex("party_committee_community_history_committee_idx")
+      .on("party_committee_community_history")
+      .columns(["district_code", "committee_id"]),
+    db
+      .insertInto("party_committee_community_history")
+      .columns(["district_code", "community_id", "valid_from", "committee_id"])
+      .expression(
+        db
+          .selectFrom("party_committee_community as cc")
+          .innerJoin("party_committee as c", (j) =>
+            j.onRef("c.district_code", "=", "cc.district_code").onRef("c.id", "=", "cc.committee_id")
+          )
+          .select(["cc.district_code", "cc.community_id", "c.established_on", "cc.committee_id"])
+      ),
+    // The registry's moves name households: the central households and neighbours they touch are found by household.
+    db.schema
+      .createIndex("party_central_household_household_idx")
+      .on("party_central_household")
+      .columns(["district_code", "household_id"]),
+    db.schema
+      .createIndex("party_neighbour_household_idx")
+      .on("party_neighbour")
+      .columns(["district_code", "household_id"])
+  ]
+}
+
+export const migrations: ReadonlyArray<Migration> = [organisations, members, cells, stars, meetings, history]

@@ -19,7 +19,7 @@ import * as Ids from "../Ids.js"
 import { command, type Handler } from "../Plugin.js"
 import { CommunityCode, communityByCode, IsoDate, todayInChina } from "../registry/Places.js"
 import { StampRequestKind, ruleOf, StampRefused, StampsCode, WhitelistRefused } from "./Refused.js"
-import { StampDepartment, WhitelistCode, lists, versionInForce } from "./Whitelist.js"
+import { heldVersionInForce, lists, StampDepartment, WhitelistCode } from "./Whitelist.js"
 
 interface Request {
   readonly district: string
@@ -42,7 +42,8 @@ const decide = (kind: StampRequestKind, code: string, input: Request, community:
         }
       })
     }
-    const version = yield* versionInForce(input.district, requestedOn)
+    // Held until the decision commits, so a publication back-dated over this date waits and is refused.
+    const version = yield* heldVersionInForce(input.district, requestedOn)
     if (version === undefined) {
       return yield* new WhitelistRefused({
         code: StampsCode.NoVersionInForce,

@@ -9,13 +9,24 @@
  * request was already decided, so every decision stays explained by the
  * version it names.
  *
+ * Both rules hold when a publication and a request, or two publications, run
+ * at once: a request holds the version it is decided under until it commits,
+ * and a publication holds every version of the district before it looks at the
+ * decisions, so the later of the two sees what the earlier did. Two
+ * publications at once are numbered one after the other. One moment is not
+ * covered: a refusal is written just after its request rolled back, in a
+ * transaction of its own (see `RecordsEvents`), and a publication back-dated
+ * over its day that commits in between is not refused.
+ *
  * @since 0.3.0
  */
 import { Effect, ParseResult, Schema } from "effect"
+import { sql } from "kysely"
 import { CurrentActor, scopePath } from "../Actor.js"
 import { now } from "../Calendar.js"
 import { DistrictCode } from "../Core.js"
 import * as Db from "../Db.js"
+import type { StorageError } from "../Errors.js"
 import * as Events from "../Events.js"
 import * as Ids from "../Ids.js"
 import { command, query } from "../Plugin.js"
@@ -119,10 +130,75 @@ export const versionInForce = (district: string, on: string) =>
   )
 
 /**
+ * Holds versions of the district's whitelist until commit (every version, or
+ * the one with this id): an update that changes nothing is the row lock both
+ * engines understand, and SQLite's writers already take turns.
+ */
+const hold = (district: string, id?: string) =>
+  Db.use(
+    (db) =>
+      db
+        .updateTable("stamps_version")
+        .set({ title: sql.ref("title") })
+        .where("district_code", "=", district)
+        .$if(id !== undefined, (q) => q.where("id", "=", id!))
+        .execute(),
+    "hold stamps_version"
+  )
+
+/**
+ * The version in force on a date, held until commit, or `undefined` before
+ * the first. A publication that took effect on or before the date while this
+ * waited for the hold is in force now: it is held and read in turn.
+ *
+ * @since 0.3.0
+ */
+export const heldVersionInForce = (district: string, on: string) =>
+  Effect.gen(function* () {
+    let version = yield* versionInForce(district, on)
+    while (version !== undefined) {
+      yield* hold(district, version.id)
+      const inForce = yield* versionInForce(district, on)
+      if (inForce?.id === version.id) return version
+      version = inForce
+    }
+    return undefined
+  })
+
+/**
+ * The next version's number, written with the row: a publication at once with
+ * another that took the same number (the district's first two) finds it taken
+ * once the other commits, and takes the next.
+ */
+const insertVersion = (
+  row: Omit<VersionRow, "number"> & { readonly district_code: string }
+): Effect.Effect<number, StorageError, Db.Db> =>
+  Effect.gen(function* () {
+    const last = yield* Db.use((db) =>
+      db
+        .selectFrom("stamps_version")
+        .select((eb) => eb.fn.max("number").as("last"))
+        .where("district_code", "=", row.district_code)
+        .executeTakeFirst()
+    )
+    const number = Number(last?.last ?? 0) + 1
+    const written = yield* Db.use((db) =>
+      db
+        .insertInto("stamps_version")
+        .values({ ...row, number })
+        .onConflict((oc) => oc.columns(["district_code", "number"]).doNothing())
+        .returning("number")
+        .executeTakeFirst()
+    )
+    return written === undefined ? yield* Effect.suspend(() => insertVersion(row)) : number
+  })
+
+/**
  * Publishes a new version of the district's whitelist, whole: its stamp
  * items, plaques and work access list, in force from `effectiveOn`. Refused
  * when requests were already decided on or after that date
- * (`STAMPS.VERSION_BACKDATED`).
+ * (`STAMPS.VERSION_BACKDATED`), also when they are being decided at the same
+ * moment.
  *
  * @since 0.3.0
  */
@@ -140,6 +216,8 @@ export const publishWhitelist = command({
   target: (input) => ({ district: input.district, scopePath: scopePath(input.district) }),
   run: (input) =>
     Effect.gen(function* () {
+      // Held first: a request being decided under one of them finishes before the decisions are read.
+      yield* hold(input.district)
       const latest = yield* Db.use((db) =>
         db
           .selectFrom("stamps_decision")
@@ -158,31 +236,17 @@ export const publishWhitelist = command({
           }
         })
       }
-      const last = yield* Db.use((db) =>
-        db
-          .selectFrom("stamps_version")
-          .select((eb) => eb.fn.max("number").as("last"))
-          .where("district_code", "=", input.district)
-          .executeTakeFirst()
-      )
-      const number = Number(last?.last ?? 0) + 1
       const id = yield* Ids.next
       const actor = yield* CurrentActor
       const publishedAt = yield* now
-      yield* Db.use((db) =>
-        db
-          .insertInto("stamps_version")
-          .values({
-            district_code: input.district,
-            id,
-            number,
-            effective_on: input.effectiveOn,
-            title: input.title,
-            published_by: actor.id,
-            published_at: publishedAt
-          })
-          .execute()
-      )
+      const number = yield* insertVersion({
+        district_code: input.district,
+        id,
+        effective_on: input.effectiveOn,
+        title: input.title,
+        published_by: actor.id,
+        published_at: publishedAt
+      })
       const entry = (kind: StampRequestKind, department: string, code: string, name: string) => ({
         district_code: input.district,
         version_id: id,

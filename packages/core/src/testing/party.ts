@@ -2,13 +2,15 @@
  * The party module's conformance tests, on every adapter: the grand party
  * committee and the organisation tree, a grid's party cell with its three
  * central households and their neighbours, check-ins with pledges and service
- * hours, star rating, meeting attendance, and a cell's scope following its
- * grid through a re-districting.
+ * hours, star rating, meeting attendance checked against the branch's
+ * members on the meeting's date, central households standing down when the
+ * registry moves them out of their grid, an organisation dissolved once empty
+ * (also while members are registered into it at once), a committee's dated
+ * communities, and a cell's scope following its grid through a re-districting.
  */
 import { expect, it } from "vitest"
 import * as Actor from "../Actor.js"
 import { Core } from "../Core.js"
-import * as Distribution from "../Distribution.js"
 import { Forbidden } from "../Errors.js"
 import { makeKernel } from "../Kernel.js"
 import { Party } from "../party/Party.js"
@@ -186,43 +188,6 @@ export const partyTests = (fresh: () => Promise<RegistryDatabase>) => {
   }
   const { organisationDepartment, boaiSecretary, boaiWorker, huiminSecretary, g1Worker, g2Worker } = partyActors
 
-  it("party tables key on district_code first and link to district tables through it", async () => {
-    const { db } = await start()
-    const storage = db.open()
-    const tx = await storage.begin("read")
-    try {
-      const all = await storage.catalog(tx)
-      const tables = all.filter((t) => t.name.startsWith("party_"))
-      expect(tables.map((t) => t.name).sort()).toEqual([
-        "party_cell",
-        "party_central_household",
-        "party_check_in",
-        "party_committee",
-        "party_committee_community",
-        "party_committee_unit",
-        "party_meeting",
-        "party_meeting_attendance",
-        "party_member",
-        "party_neighbour",
-        "party_organisation",
-        "party_service",
-        "party_setting",
-        "party_star_item",
-        "party_star_scheme",
-        "party_star_score"
-      ])
-      const roles = Distribution.roles(all, new Set(["core_key"]), new Set(["shequ_migration"]))
-      expect(Distribution.check(roles).filter((v) => v.table.startsWith("party_"))).toEqual([])
-      for (const table of tables) {
-        expect(table.primaryKey[0], table.name).toBe("district_code")
-        for (const foreign of table.foreignKeys) expect(foreign.columns[0], table.name).toBe("district_code")
-      }
-    } finally {
-      await tx.rollback()
-      await storage.close()
-    }
-  })
-
   it("a grand party committee spans two communities; a member unit's branch joins and leaves on its dates, and a community cannot be under two committees", async () => {
     const { exec } = await start()
     const unitBranch = await exec(
@@ -277,9 +242,10 @@ export const partyTests = (fresh: () => Promise<RegistryDatabase>) => {
         name: "博爱惠民社区大党委",
         establishedOn: "2019-05-01",
         communities: [
-          { code: partyPlaces.boai, name: "博爱社区" },
-          { code: partyPlaces.huimin, name: "惠民社区" }
+          { code: partyPlaces.boai, name: "博爱社区", since: "2019-05-01" },
+          { code: partyPlaces.huimin, name: "惠民社区", since: "2019-05-01" }
         ],
+        formerCommunities: [],
         units: [
           {
             membership: joined.id,
@@ -626,9 +592,9 @@ export const partyTests = (fresh: () => Promise<RegistryDatabase>) => {
     const above = await rejection(score(zhang2.id, "study", 11, "2021-01-05"))
     expect(problemsOf(above)).toEqual(["points PARTY.SCORE_ABOVE_MAXIMUM", "on PARTY.SCORE_OUTSIDE_PERIOD"])
     const { ratings } = await exec(Party.queries.stars({ district: DISTRICT, scheme: scheme.id }), boaiSecretary)
-    expect(ratings.map((r) => [r.name, r.score, r.stars])).toEqual([
-      ["张一", 93, 5],
-      ["张二", 48, 2]
+    expect(ratings.map((r) => [r.name, r.organisation, r.score, r.stars])).toEqual([
+      ["张一", organisations.boai.id, 93, 5],
+      ["张二", organisations.boai.id, 48, 2]
     ])
     expect(ratings[1]?.items).toEqual([
       { item: "study", points: 5, evidence: "study 记录", on: "2020-11-30" },
@@ -641,7 +607,7 @@ export const partyTests = (fresh: () => Promise<RegistryDatabase>) => {
     ).toEqual([])
   })
 
-  it("a meeting's attendance gives the organisation's attendance rate", async () => {
+  it("a meeting's list is checked against the branch's members on its date, every problem at once, and gives the attendance rate", async () => {
     const { exec, g1, wang, organisations, member } = await start()
     await exec(
       Party.commands.formCell({
@@ -671,7 +637,18 @@ export const partyTests = (fresh: () => Promise<RegistryDatabase>) => {
       }),
       boaiWorker
     )
-    // The grid's party group meets in the grid, and its worker records it.
+    // The grid's party group meets in the grid, and its worker records it from the roll.
+    const roll = await exec(
+      Party.queries.roll({
+        district: DISTRICT,
+        organisation: organisations.boai.id,
+        kind: "party_group",
+        grid: partyPlaces.g1,
+        on: "2020-05-08"
+      }),
+      g1Worker
+    )
+    expect(roll.map((r) => r.name)).toEqual(["张一", "张三", "张二", "张四"])
     await exec(
       Party.commands.recordMeeting({
         district: DISTRICT,
@@ -680,11 +657,10 @@ export const partyTests = (fresh: () => Promise<RegistryDatabase>) => {
         grid: partyPlaces.g1,
         heldOn: "2020-05-08",
         topic: "走访独居老人",
-        attendance: [
-          { member: a, status: "present" },
-          { member: b, status: "present" },
-          { member: c, status: "absent" }
-        ]
+        attendance: roll.map((r) => ({
+          member: r.member,
+          status: r.member === c ? ("absent" as const) : r.member === d ? ("excused" as const) : ("present" as const)
+        }))
       }),
       g1Worker
     )
@@ -705,23 +681,235 @@ export const partyTests = (fresh: () => Promise<RegistryDatabase>) => {
         boaiWorker
       )
     )
-    expect(problemsOf(stranger)).toEqual(["attendance[1].member PARTY.ATTENDEE_NOT_A_MEMBER"])
+    expect(problemsOf(stranger)).toEqual([
+      "attendance[1].member PARTY.ATTENDEE_NOT_A_MEMBER",
+      "attendance PARTY.ATTENDANCE_INCOMPLETE",
+      "attendance PARTY.ATTENDANCE_INCOMPLETE",
+      "attendance PARTY.ATTENDANCE_INCOMPLETE"
+    ])
+    // 张四 moves to 惠民社区's branch in June: the branch's meetings after expect him no more.
+    await exec(
+      Party.commands.transferMember({
+        district: DISTRICT,
+        member: d,
+        organisation: organisations.huimin.id,
+        transferredOn: "2020-06-01"
+      }),
+      organisationDepartment
+    )
+    await exec(
+      Party.commands.recordMeeting({
+        district: DISTRICT,
+        organisation: organisations.boai.id,
+        kind: "party_lecture",
+        heldOn: "2020-06-10",
+        topic: "党课：社区治理",
+        attendance: [a, b, c].map((m) => ({ member: m, status: "present" as const }))
+      }),
+      boaiWorker
+    )
     const half = { district: DISTRICT, from: "2020-01-01", to: "2020-06-30" }
     expect(await exec(Party.queries.attendance(half), boaiSecretary)).toEqual([
       {
         organisation: organisations.boai.id,
         name: "博爱社区党支部",
         kind: "branch",
-        meetings: 2,
-        present: 5,
+        meetings: 3,
+        present: 8,
         absent: 1,
-        excused: 1,
-        rate: 5 / 7
+        excused: 2,
+        rate: 8 / 11
       }
     ])
     // The grid's worker sees the meeting held in the grid only.
     expect(await exec(Party.queries.attendance(half), g1Worker)).toMatchObject([
-      { meetings: 1, present: 2, absent: 1, excused: 0, rate: 2 / 3 }
+      { meetings: 1, present: 2, absent: 1, excused: 1, rate: 2 / 4 }
+    ])
+  })
+
+  it("the registry's moves stand central households down in the same transaction: out of the grid, and redrawn into another", async () => {
+    const { kernel, exec, g1, organisations, member } = await start()
+    await exec(
+      Party.commands.formCell({
+        district: DISTRICT,
+        grid: partyPlaces.g1,
+        branch: organisations.boai.id,
+        formedOn: "2019-08-01"
+      }),
+      boaiSecretary
+    )
+    const central = []
+    for (const i of [0, 1]) {
+      const m = await member(g1[i]!.id, "resident", organisations.boai.id)
+      central.push(
+        await exec(
+          Party.commands.appointCentralHousehold({
+            district: DISTRICT,
+            grid: partyPlaces.g1,
+            household: g1[i]!.household,
+            member: m.id,
+            appointedOn: "2019-09-01"
+          }),
+          boaiSecretary
+        )
+      )
+    }
+    for (const [i, neighbours] of [
+      [0, [2, 3]],
+      [1, [4]]
+    ] as const) {
+      await exec(
+        Party.commands.setNeighbours({
+          district: DISTRICT,
+          centralHousehold: central[i]!.id,
+          households: neighbours.map((n) => g1[n]!.household),
+          since: "2019-09-01"
+        }),
+        boaiSecretary
+      )
+    }
+    const moveToG2 = (household: string, on: string) =>
+      exec(
+        Registry.commands.relocate({
+          district: DISTRICT,
+          household,
+          to: { compound: "博爱小区", building: "3号楼", unit: "1", flat: "201" },
+          on
+        })
+      )
+    // A neighbour moves to G2: released. Then 张一's household itself: stood down, its last neighbour with it.
+    await moveToG2(g1[2]!.household, "2020-03-01")
+    await moveToG2(g1[0]!.household, "2020-04-01")
+    const cell = async () =>
+      (await exec(Party.queries.cell({ district: DISTRICT, grid: partyPlaces.g1 })))!.centralHouseholds.map((c) => [
+        c.number,
+        c.neighbours.map((n) => n.number)
+      ])
+    expect(await cell()).toEqual([["P002", ["P005"]]])
+    // A re-districting puts 1号楼 in G3's community's grid: 张二's household stands down in G1's cell.
+    await exec(
+      Registry.commands.applyPlan({
+        district: DISTRICT,
+        effectiveOn: "2020-07-01",
+        moveBuildings: [{ compound: "博爱小区", building: "1号楼", toGrid: partyPlaces.g3 }]
+      })
+    )
+    expect(await cell()).toEqual([])
+    const events = (await kernel.events.since({ district: DISTRICT, after: 0, limit: 1000 })).filter(
+      (e) => e.type === "party.central-household-stood-down" || e.type === "party.neighbour-released"
+    )
+    expect(events.map((e) => [e.type, e.subject, e.payload["reason"]])).toEqual([
+      ["party.neighbour-released", central[0]!.id, "moved-out-of-grid"],
+      ["party.central-household-stood-down", central[0]!.id, "moved-out-of-grid"],
+      ["party.central-household-stood-down", central[1]!.id, "grid-redrawn"]
+    ])
+    expect(events[1]?.payload).toMatchObject({ neighbours: [g1[3]!.household], endedOn: "2020-04-01" })
+    // Its place in the cell is free again.
+    const m = await member(g1[4]!.id, "resident", organisations.boai.id)
+    expect(
+      problemsOf(
+        await rejection(
+          exec(
+            Party.commands.appointCentralHousehold({
+              district: DISTRICT,
+              grid: partyPlaces.g1,
+              household: g1[4]!.household,
+              member: m.id
+            }),
+            boaiSecretary
+          )
+        )
+      )
+    ).toEqual(["household PARTY.HOUSEHOLD_OUTSIDE_GRID"])
+  })
+
+  it("a branch is dissolved once empty, and one dissolved while members are registered into it at once takes none of them", async () => {
+    const { exec, g1, organisations, member } = await start()
+    const branch = await exec(
+      Party.commands.registerOrganisation({
+        district: DISTRICT,
+        name: "博爱社区第二党支部",
+        kind: "branch",
+        at: partyPlaces.boai,
+        parent: organisations.street.id,
+        establishedOn: "2019-03-01"
+      }),
+      boaiSecretary
+    )
+    const outcomes = await Promise.allSettled([
+      exec(
+        Party.commands.dissolveOrganisation({ district: DISTRICT, organisation: branch.id, dissolvedOn: "2020-12-31" }),
+        boaiSecretary
+      ),
+      ...g1.slice(0, 3).map((resident) => member(resident.id, "resident", branch.id))
+    ])
+    const dissolved = outcomes[0]!.status === "fulfilled"
+    const joined = await exec(Party.queries.members({ district: DISTRICT, organisation: branch.id }), boaiSecretary)
+    // Either the branch went first and every registration into it was refused, or it kept who joined first.
+    if (dissolved) {
+      expect(joined).toEqual([])
+      for (const outcome of outcomes.slice(1)) {
+        expect(outcome.status === "rejected" && problemsOf(outcome.reason)).toEqual([
+          "organisation PARTY.ORGANISATION_DISSOLVED"
+        ])
+      }
+    } else {
+      expect(joined.length).toBeGreaterThan(0)
+      expect(problemsOf((outcomes[0] as PromiseRejectedResult).reason)).toEqual(
+        joined.map(() => "organisation PARTY.ORGANISATION_HAS_MEMBERS")
+      )
+    }
+    expect(
+      (await exec(Party.queries.organisations({ district: DISTRICT }))).find((o) => o.id === branch.id)?.dissolvedOn
+    ).toBe(dissolved ? "2020-12-31" : null)
+  })
+
+  it("a grand party committee gains and loses communities on dates that are kept", async () => {
+    const { exec } = await start()
+    const committee = await exec(
+      Party.commands.createCommittee({
+        district: DISTRICT,
+        name: "博爱社区大党委",
+        communities: [partyPlaces.boai],
+        establishedOn: "2019-05-01"
+      }),
+      organisationDepartment
+    )
+    await exec(
+      Party.commands.addCommitteeCommunities({
+        district: DISTRICT,
+        committee: committee.id,
+        communities: [partyPlaces.huimin],
+        addedOn: "2020-01-01"
+      }),
+      organisationDepartment
+    )
+    await exec(
+      Party.commands.removeCommitteeCommunities({
+        district: DISTRICT,
+        committee: committee.id,
+        communities: [partyPlaces.huimin],
+        removedOn: "2020-12-31"
+      }),
+      organisationDepartment
+    )
+    await exec(
+      Party.commands.addCommitteeCommunities({
+        district: DISTRICT,
+        committee: committee.id,
+        communities: [partyPlaces.huimin],
+        addedOn: "2021-03-01"
+      }),
+      organisationDepartment
+    )
+    expect(await exec(Party.queries.committees({ district: DISTRICT }), huiminSecretary)).toMatchObject([
+      {
+        communities: [
+          { code: partyPlaces.boai, since: "2019-05-01" },
+          { code: partyPlaces.huimin, since: "2021-03-01" }
+        ],
+        formerCommunities: [{ code: partyPlaces.huimin, from: "2020-01-01", to: "2020-12-31" }]
+      }
     ])
   })
 

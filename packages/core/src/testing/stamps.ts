@@ -365,6 +365,48 @@ export const stampsTests = (fresh: () => Promise<RegistryDatabase>) => {
     expect(first!.items.map((i) => i.code)).toContain("residence_registration")
   })
 
+  it("two versions published at once are numbered one after the other, the district's first two too", async () => {
+    const db = await fresh()
+    const kernel = await stampsFixture(db.open())
+    db.track(kernel)
+    const publish = (effectiveOn: string) =>
+      kernel.exec(
+        Stamps.commands.publishWhitelist({ district: DISTRICT, effectiveOn, ...lingdongWhitelist }),
+        districtAdmin
+      )
+    const first = await Promise.all([publish("2019-07-01"), publish("2019-08-01")])
+    expect(first.map((p) => p.version).sort()).toEqual([1, 2])
+    const next = await Promise.all([publish("2020-01-01"), publish("2020-02-01"), publish("2020-03-01")])
+    expect(next.map((p) => p.version).sort()).toEqual([3, 4, 5])
+    const history = await kernel.exec(Stamps.queries.versions({ district: DISTRICT }), districtAdmin)
+    expect(history.map((v) => v.version)).toEqual([1, 2, 3, 4, 5])
+  })
+
+  it("a version published back over a day while a request of that day is decided: the request names the version in force that day, or the version is refused", async () => {
+    const db = await fresh()
+    const kernel = await stampsFixture(db.open())
+    db.track(kernel)
+    await publishLingdong(kernel, "2019-07-01")
+    // Each round races a publication taking effect on a day with a request of that day.
+    for (const day of ["2020-03-02", "2020-03-03", "2020-03-04", "2020-03-05", "2020-03-06"]) {
+      const [published, stamped] = await Promise.allSettled([
+        kernel.exec(
+          Stamps.commands.publishWhitelist({ district: DISTRICT, effectiveOn: day, ...lingdongWhitelist }),
+          districtAdmin
+        ),
+        stampAt(kernel, "low_income_first_opinion", day)
+      ])
+      expect(stamped.status).toBe("fulfilled")
+      const inForce = await kernel.exec(Stamps.queries.whitelist({ district: DISTRICT, on: day }), boaiWorker)
+      expect((stamped as PromiseFulfilledResult<{ version: number }>).value.version).toBe(inForce!.version)
+      if (published.status === "rejected") {
+        expect(published.reason).toMatchObject({ code: "STAMPS.VERSION_BACKDATED", date: day })
+      } else {
+        expect(published.value.version).toBe(inForce!.version)
+      }
+    }
+  })
+
   it("a worker of another community cannot stamp here, and nothing is recorded", async () => {
     const db = await fresh()
     const kernel = await stampsFixture(db.open())

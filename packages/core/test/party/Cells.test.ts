@@ -149,12 +149,13 @@ describe("grid party cells", () => {
     await appoint(3)
     expect(await centralHouseholds()).toEqual(["P002", "P003", "P004"])
     const ended = (await kernel.events.since({ district: DISTRICT, after: 0, limit: 1000 })).find(
-      (e) => e.type === "party.central-household-ended"
+      (e) => e.type === "party.central-household-stood-down"
     )
     expect(ended?.payload).toEqual({
       household: g1[0]!.household,
       neighbours: [g1[5]!.household],
-      endedOn: "2020-06-30"
+      endedOn: "2020-06-30",
+      reason: "decision"
     })
     const stoodDown = await rejection(
       exec(Party.commands.setNeighbours({ district: DISTRICT, centralHousehold: first.id, households: [] }), boaiWorker)

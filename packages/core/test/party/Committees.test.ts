@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { sqliteStorage } from "../../../adapters/sqlite/src/index.js"
-import { NotFound } from "../../src/Errors.js"
+import { Forbidden, NotFound } from "../../src/Errors.js"
 import { Party } from "../../src/party/Party.js"
 import { type PartyRefused } from "../../src/party/Refused.js"
 import { partyActors, partyFixture, partyPlaces, problemsOf, rejection } from "../../src/testing/party.js"
@@ -133,5 +133,90 @@ describe("grand party committees", () => {
         )
       )
     ).toBeInstanceOf(NotFound)
+  })
+
+  it("communities are added to a committee and removed from it on dates that are kept; its place follows them", async () => {
+    const { exec } = await fixture()
+    const committee = await exec(
+      Party.commands.createCommittee({
+        district: DISTRICT,
+        name: "博爱社区大党委",
+        communities: [partyPlaces.boai],
+        establishedOn: "2019-05-01"
+      }),
+      boaiSecretary
+    )
+    const add = (actor = boaiSecretary, addedOn = "2020-07-01") =>
+      exec(
+        Party.commands.addCommitteeCommunities({
+          district: DISTRICT,
+          committee: committee.id,
+          communities: [partyPlaces.huimin],
+          addedOn
+        }),
+        actor
+      )
+    // With 惠民社区 the committee spans the street: not one community's secretary's to decide.
+    expect(await rejection(add())).toBeInstanceOf(Forbidden)
+    expect(problemsOf(await rejection(add(organisationDepartment, "2019-01-01")))).toEqual([
+      "addedOn PARTY.DATE_BEFORE_HISTORY"
+    ])
+    await add(organisationDepartment)
+    expect(problemsOf(await rejection(add(organisationDepartment)))).toEqual([
+      "communities[0] PARTY.COMMUNITY_IN_COMMITTEE"
+    ])
+    const remove = (
+      communities: [string, ...Array<string>],
+      removedOn = "2020-12-31",
+      actor = organisationDepartment
+    ) =>
+      exec(
+        Party.commands.removeCommitteeCommunities({
+          district: DISTRICT,
+          committee: committee.id,
+          communities,
+          removedOn
+        }),
+        actor
+      )
+    expect(problemsOf(await rejection(remove([partyPlaces.huimin, partyPlaces.boai])))).toEqual([
+      "communities PARTY.COMMITTEE_WITHOUT_COMMUNITY"
+    ])
+    expect(problemsOf(await rejection(remove([partyPlaces.huimin], "2020-06-30")))).toEqual([
+      "communities[0] PARTY.DATE_BEFORE_HISTORY"
+    ])
+    await remove([partyPlaces.huimin])
+    expect(await exec(Party.queries.committees({ district: DISTRICT }), boaiSecretary)).toMatchObject([
+      {
+        communities: [{ code: partyPlaces.boai, since: "2019-05-01" }],
+        formerCommunities: [{ code: partyPlaces.huimin, from: "2020-07-01", to: "2020-12-31" }]
+      }
+    ])
+    // 惠民社区 may now come under another committee, from the day it left, not before.
+    const early = await rejection(
+      exec(
+        Party.commands.createCommittee({
+          district: DISTRICT,
+          name: "惠民社区大党委",
+          communities: [partyPlaces.huimin],
+          establishedOn: "2020-12-30"
+        }),
+        organisationDepartment
+      )
+    )
+    expect(problemsOf(early)).toEqual(["communities[0] PARTY.DATE_BEFORE_HISTORY"])
+    await exec(
+      Party.commands.createCommittee({
+        district: DISTRICT,
+        name: "惠民社区大党委",
+        communities: [partyPlaces.huimin],
+        establishedOn: "2020-12-31"
+      }),
+      organisationDepartment
+    )
+    // Back to one community, the committee is its secretary's again.
+    expect(problemsOf(await rejection(remove([partyPlaces.boai], "2021-01-01", boaiSecretary)))).toEqual([
+      "communities PARTY.COMMITTEE_WITHOUT_COMMUNITY"
+    ])
   })
 })

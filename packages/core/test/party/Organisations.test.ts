@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest"
 import { sqliteStorage } from "../../../adapters/sqlite/src/index.js"
 import { Forbidden } from "../../src/Errors.js"
 import { Party } from "../../src/party/Party.js"
+import type { PartyRefused } from "../../src/party/Refused.js"
 import { partyActors, partyFixture, partyPlaces, problemsOf, rejection } from "../../src/testing/party.js"
 import { DISTRICT } from "../../src/testing/tasks.js"
 
@@ -132,5 +133,122 @@ describe("party organisations", () => {
     expect((await events()).map((e) => e.payload)).toEqual([{ from: organisations.street.id, to: null }])
     const tree = await exec(Party.queries.organisations({ district: DISTRICT }))
     expect(tree.find((o) => o.id === organisations.boai.id)?.parent).toBeNull()
+  })
+
+  it("an organisation is dissolved once empty: a refusal lists each member, organisation, cell and committee seat still in it", async () => {
+    const { kernel, exec, g1, organisations, member } = await fixture()
+    await exec(
+      Party.commands.formCell({ district: DISTRICT, grid: partyPlaces.g1, branch: organisations.boai.id }),
+      boaiSecretary
+    )
+    const zhang1 = await member(g1[0]!.id, "resident", organisations.boai.id)
+    const zhang2 = await member(g1[1]!.id, "resident", organisations.boai.id)
+    const dissolve = (organisation: string, dissolvedOn = "2020-12-31") =>
+      exec(
+        Party.commands.dissolveOrganisation({ district: DISTRICT, organisation, dissolvedOn }),
+        organisationDepartment
+      )
+    const full = await rejection(dissolve(organisations.boai.id, "2018-01-01"))
+    expect(problemsOf(full)).toEqual([
+      "organisation PARTY.ORGANISATION_HAS_MEMBERS",
+      "organisation PARTY.ORGANISATION_HAS_MEMBERS",
+      "organisation PARTY.ORGANISATION_HAS_CELLS",
+      "dissolvedOn PARTY.END_BEFORE_START"
+    ])
+    expect((full as PartyRefused).problems.map((p) => p["zh-CN"]).slice(2, 3)).toEqual([
+      "第1网格党小组 仍属于 博爱社区党支部：请先将其划归其他党支部"
+    ])
+    expect(problemsOf(await rejection(dissolve(organisations.street.id)))).toEqual([
+      "organisation PARTY.ORGANISATION_HAS_CHILDREN",
+      "organisation PARTY.ORGANISATION_HAS_CHILDREN"
+    ])
+    // The community re-organises: a new branch takes G1's cell and the members, then the old one is dissolved.
+    const second = await exec(
+      Party.commands.registerOrganisation({
+        district: DISTRICT,
+        name: "博爱社区第二党支部",
+        kind: "branch",
+        at: partyPlaces.boai,
+        parent: organisations.street.id
+      }),
+      boaiSecretary
+    )
+    await exec(Party.commands.moveCell({ district: DISTRICT, grid: partyPlaces.g1, branch: second.id }), boaiSecretary)
+    for (const m of [zhang1, zhang2]) {
+      await exec(
+        Party.commands.transferMember({
+          district: DISTRICT,
+          member: m.id,
+          organisation: second.id,
+          transferredOn: "2020-12-01"
+        }),
+        boaiSecretary
+      )
+    }
+    await dissolve(organisations.boai.id)
+    const tree = await exec(Party.queries.organisations({ district: DISTRICT }))
+    expect(tree.find((o) => o.id === organisations.boai.id)?.dissolvedOn).toBe("2020-12-31")
+    // Nothing joins a dissolved organisation, and it is dissolved once.
+    expect(problemsOf(await rejection(member(g1[2]!.id, "resident", organisations.boai.id)))).toEqual([
+      "organisation PARTY.ORGANISATION_DISSOLVED"
+    ])
+    expect(
+      problemsOf(
+        await rejection(
+          exec(
+            Party.commands.moveCell({ district: DISTRICT, grid: partyPlaces.g1, branch: organisations.boai.id }),
+            boaiSecretary
+          )
+        )
+      )
+    ).toEqual(["branch PARTY.ORGANISATION_DISSOLVED"])
+    expect(((await rejection(dissolve(organisations.boai.id))) as PartyRefused).code).toBe(
+      "PARTY.ORGANISATION_DISSOLVED"
+    )
+    const events = (await kernel.events.since({ district: DISTRICT, after: 0, limit: 1000 })).filter(
+      (e) => e.type === "party.organisation-dissolved" || e.type === "party.cell-moved"
+    )
+    expect(events.map((e) => [e.type, e.subject])).toEqual([
+      ["party.cell-moved", (await exec(Party.queries.cell({ district: DISTRICT, grid: partyPlaces.g1 })))!.id],
+      ["party.organisation-dissolved", organisations.boai.id]
+    ])
+  })
+
+  it("a member unit's organisation leaves its grand party committee before it is dissolved", async () => {
+    const { exec } = await fixture()
+    const unit = await exec(
+      Party.commands.registerOrganisation({ district: DISTRICT, name: "岭东供电公司党支部", kind: "branch" }),
+      organisationDepartment
+    )
+    const committee = await exec(
+      Party.commands.createCommittee({
+        district: DISTRICT,
+        name: "博爱社区大党委",
+        communities: [partyPlaces.boai],
+        establishedOn: "2019-05-01"
+      }),
+      organisationDepartment
+    )
+    const seat = await exec(
+      Party.commands.joinCommittee({
+        district: DISTRICT,
+        committee: committee.id,
+        unit: "岭东供电公司",
+        branch: unit.id,
+        joinedOn: "2019-06-01"
+      }),
+      organisationDepartment
+    )
+    const dissolve = () =>
+      exec(
+        Party.commands.dissolveOrganisation({ district: DISTRICT, organisation: unit.id, dissolvedOn: "2020-06-30" }),
+        organisationDepartment
+      )
+    expect(problemsOf(await rejection(dissolve()))).toEqual(["organisation PARTY.ORGANISATION_IN_COMMITTEE"])
+    await exec(
+      Party.commands.leaveCommittee({ district: DISTRICT, membership: seat.id, leftOn: "2020-06-30" }),
+      organisationDepartment
+    )
+    await dissolve()
   })
 })

@@ -113,4 +113,76 @@ describe("star rating", () => {
     expect(shown.thresholds).toEqual([2, 4, 6, 8, 9.5])
     expect(ratings.map((r) => [r.name, r.score, r.stars])).toEqual([["张一", 4.2, 2]])
   })
+
+  it("a scheme is revised freely until the first score; after it only its wording changes, so no member's stars change under them", async () => {
+    const { kernel, exec, g1, organisations, member } = await partyFixture(sqliteStorage({ filename: ":memory:" }))
+    const definition = {
+      district: DISTRICT,
+      name: "2020年度星级党员评定",
+      from: "2020-01-01",
+      to: "2020-12-31",
+      items,
+      thresholds: [2, 4, 6, 8, 9.5] as [number, number, number, number, number]
+    }
+    const scheme = await exec(Party.commands.defineStarScheme({ ...definition, at: partyPlaces.boai }), boaiSecretary)
+    const revise = (changes: Partial<Omit<typeof definition, "district">>) =>
+      exec(Party.commands.reviseStarScheme({ ...definition, scheme: scheme.id, ...changes }), boaiSecretary)
+    // Before any score, the department corrects a threshold and adds an item.
+    await revise({
+      thresholds: [2, 4, 6, 8, 9],
+      items: [...items, { code: "discipline", name: "遵规守纪", maxPoints: 10, weight: 0.2 }]
+    })
+    const zhang = await member(g1[0]!.id, "resident", organisations.boai.id)
+    await exec(
+      Party.commands.enterScore({
+        district: DISTRICT,
+        scheme: scheme.id,
+        member: zhang.id,
+        item: "service",
+        points: 9,
+        evidence: "服务群众 30 小时",
+        on: "2020-11-30"
+      }),
+      boaiWorker
+    )
+    const scored = { thresholds: [2, 4, 6, 8, 9] as [number, number, number, number, number] }
+    const frozen = await rejection(
+      revise({ to: "2021-06-30", items: [{ ...items[0]!, weight: 0.5 }, items[1]!], thresholds: [2, 4, 6, 8, 9.5] })
+    )
+    expect(problemsOf(frozen)).toEqual([
+      "to PARTY.SCHEME_SCORED",
+      "items[0] PARTY.SCHEME_SCORED",
+      "items PARTY.SCHEME_SCORED",
+      "thresholds[4] PARTY.SCHEME_SCORED"
+    ])
+    // Its name and the wording of its items may still be corrected.
+    await revise({
+      ...scored,
+      name: "2020年度博爱社区星级党员评定",
+      items: [
+        { ...items[1]!, name: "服务群众（志愿服务）" },
+        items[0]!,
+        { code: "discipline", name: "遵规守纪", maxPoints: 10, weight: 0.2 }
+      ]
+    })
+    const { scheme: shown, ratings } = await exec(
+      Party.queries.stars({ district: DISTRICT, scheme: scheme.id }),
+      boaiSecretary
+    )
+    expect([shown.name, shown.items.map((i) => i.name), shown.thresholds]).toEqual([
+      "2020年度博爱社区星级党员评定",
+      ["服务群众（志愿服务）", "学习教育", "遵规守纪"],
+      [2, 4, 6, 8, 9]
+    ])
+    expect(ratings.map((r) => [r.name, r.organisation, r.score, r.stars])).toEqual([
+      ["张一", organisations.boai.id, 6.3, 3]
+    ])
+    const revised = (await kernel.events.since({ district: DISTRICT, after: 0, limit: 1000 })).filter(
+      (e) => e.type === "party.star-scheme-revised"
+    )
+    expect(revised.map((e) => e.payload["thresholds"])).toEqual([
+      [2, 4, 6, 8, 9],
+      [2, 4, 6, 8, 9]
+    ])
+  })
 })
