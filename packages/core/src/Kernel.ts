@@ -43,7 +43,7 @@ import { type AnyPlugin, type PluginRegistry, register } from "./internal/regist
 import * as Scope from "./Scope.js"
 import type { FilteredTable } from "./Scope.js"
 import { runRequest } from "./internal/requests.js"
-import type { Env } from "./internal/unit.js"
+import { type Env, sharedServices } from "./internal/unit.js"
 
 /**
  * What a kernel is made of.
@@ -220,7 +220,7 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
       catch: (error) =>
         error instanceof KernelConfigError ? error : storageError("migrate", error, storage.isRetryable(error))
     })
-    const env: Env = {
+    const parts = {
       storage,
       registry,
       policy: Policy.make(registry.rules),
@@ -230,6 +230,7 @@ export const makeKernelEffect = (options: KernelOptions): Effect.Effect<Kernel, 
       filtered: filteredTables(registry),
       fill: filledTables(registry)
     }
+    const env: Env = { ...parts, shared: sharedServices(parts) }
     if (secrets !== undefined) yield* checkKey(env, secrets)
 
     const decoders = rowDecoders(registry.imports)

@@ -1,4 +1,4 @@
-import { Cause, Clock, Effect, Exit } from "effect"
+import { Cause, Clock, Context, Effect, Exit } from "effect"
 import type { KyselyPlugin } from "kysely"
 import type { Actor } from "../Actor.js"
 import { CurrentActor } from "../Actor.js"
@@ -28,7 +28,11 @@ export interface Env {
   readonly filtered: ReadonlyMap<string, FilteredTable>
   /** Writes the scope path of every row a unit of work inserts into a plugin's scoped table. */
   readonly fill: KyselyPlugin | undefined
+  /** The services every unit of work shares, whatever its transaction and actor: see {@link sharedServices}. */
+  readonly shared: Context.Context<SharedService>
 }
+
+type SharedService = Calendar | Ids | Policy | ScopedTables | Secrets
 
 const begin = (env: Env, mode: TxMode) =>
   Effect.tryPromise({
@@ -126,26 +130,38 @@ class EventLog {
   }
 }
 
+/**
+ * The services every unit of work shares, whatever its transaction and actor:
+ * built once per kernel, so that a unit adds only its own three to them.
+ */
+export const sharedServices = (
+  env: Pick<Env, "calendar" | "ids" | "policy" | "registry" | "secrets">
+): Context.Context<SharedService> => {
+  const shared = Context.empty().pipe(
+    Context.add(Calendar, env.calendar),
+    Context.add(Ids, env.ids),
+    Context.add(Policy, env.policy),
+    // Read by the rescoper, which keeps every plugin's scoped rows in step when places or people move.
+    Context.add(ScopedTables, env.registry.scopedTables)
+  )
+  // Secrets is read with `Effect.serviceOption`, so a kernel without a key still runs everything else.
+  return (
+    env.secrets === undefined ? shared : Context.add(shared, Secrets, env.secrets)
+  ) as Context.Context<SharedService>
+}
+
+/** One context for the unit's services: one `provide`, where a service at a time would wrap the effect seven times. */
 const provideServices = <A, E>(
   env: Env,
   transaction: Transaction,
   actor: Actor,
   events: EventsService,
   effect: Effect.Effect<A, E, Services>
-): Effect.Effect<A, E> => {
-  const provided = effect.pipe(
-    Effect.provideService(Db, transaction),
-    Effect.provideService(Events, events),
-    Effect.provideService(CurrentActor, actor),
-    Effect.provideService(Calendar, env.calendar),
-    Effect.provideService(Ids, env.ids),
-    Effect.provideService(Policy, env.policy),
-    // Read by the rescoper, which keeps every plugin's scoped rows in step when places or people move.
-    Effect.provideService(ScopedTables, env.registry.scopedTables)
+): Effect.Effect<A, E> =>
+  Effect.provide(
+    effect,
+    env.shared.pipe(Context.add(Db, transaction), Context.add(Events, events), Context.add(CurrentActor, actor))
   )
-  // Secrets is read with `Effect.serviceOption`, so a kernel without a key still runs everything else.
-  return env.secrets === undefined ? provided : Effect.provideService(provided, Secrets, env.secrets)
-}
 
 const dispatch = (env: Env, transaction: Transaction, log: EventLog): Effect.Effect<void, HandlerFailed | EventCycle> =>
   Effect.gen(function* () {
