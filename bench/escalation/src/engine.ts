@@ -25,6 +25,13 @@ export interface Engine {
   settleSeed(): Promise<void>
   /** The engine's plan for a statement compiled by the kernel's own Kysely, with its parameters. */
   explain(sql: string, parameters: ReadonlyArray<unknown>): Promise<Plan>
+  /**
+   * Right after a timed sweep: waits for what the engine does with the
+   * sweep's writes apart from it, after its commit, and returns how long
+   * that took from the call, or `null` when it does nothing of the kind. On
+   * SQLite, the adapter's checkpoint thread copying the log into the file.
+   */
+  afterSweep(): Promise<number | null>
   /** Before a timed sweep: the previous one's dirty pages go to disk now, not during this one. */
   settle(): Promise<void>
   close(): Promise<void>

@@ -111,6 +111,8 @@ export const postgresEngine = async (): Promise<Engine> => {
       )
       return describe(result.rows[0]!["QUERY PLAN"][0]!.Plan)
     },
+    // The server's own background writer and checkpointer run on their own schedule, not for a sweep.
+    afterSweep: async () => null,
     // Needs superuser or pg_checkpoint; skipped without.
     settle: () =>
       client.query("CHECKPOINT").then(

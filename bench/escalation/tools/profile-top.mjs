@@ -9,7 +9,8 @@
  *
  * better-sqlite3 runs SQL synchronously, so SQLite's own time shows as the self
  * time of the adapter's calls into it: `exec` (COMMIT), `all` (the sweep's
- * SELECT and its UPDATE … RETURNING), `write` (bulk rows) and `run` (events).
+ * SELECT and its UPDATE … RETURNING) and `write` (bulk rows: the records and,
+ * past 200 of them, the events).
  */
 import { readFileSync } from "node:fs"
 

@@ -6,5 +6,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
+  // import.meta.url in the CommonJS build too: the checkpoint thread finds the driver from this module.
+  shims: true,
   target: "node20"
 })

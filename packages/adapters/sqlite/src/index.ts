@@ -6,6 +6,9 @@
 import Database from "better-sqlite3"
 import type { BulkInsert, CatalogTable, Storage, StorageTx, TxMode } from "@shequ/core"
 import { Kysely, SqliteDialect } from "kysely"
+import { type Checkpointer, type Checkpoints, checkpointsOf } from "./Checkpoints.js"
+
+export type { Checkpoints } from "./Checkpoints.js"
 
 /**
  * Options of {@link sqliteStorage}.
@@ -19,9 +22,41 @@ export interface SqliteOptions {
   readonly busyTimeoutMs?: number
   /** `auto` applies pending migrations at start; `verify` refuses to start with any pending. */
   readonly migrate?: "auto" | "verify"
+  /**
+   * The connection's page cache, in MiB (default 64): the pages a transaction
+   * reads and writes stay in memory up to this size rather than being read
+   * again, or written to the log before the commit, when it touches more. A
+   * night's sweep of a desk of 1,000,000 requests writes some 13,600 pages
+   * (53 MiB); the driver's own default is 16 MiB.
+   *
+   * @since 0.3.0
+   */
+  readonly cacheMiB?: number
+  /**
+   * How a file's write-ahead log is copied back into the database: by default
+   * in a worker thread, so no commit waits for it (see {@link Checkpoints}).
+   * An in-memory database has no log.
+   *
+   * @since 0.3.0
+   */
+  readonly checkpoints?: Checkpoints
 }
 
 type Row = ReadonlyArray<unknown>
+
+// Bulk rows repeat a few instants (a sweep's lapsed deadlines, its own time) row after row: the text of the last
+// 64 seen is kept rather than written out again.
+const instantTexts = new Map<number, string>()
+const instantText = (date: Date): string => {
+  const time = date.getTime()
+  let text = instantTexts.get(time)
+  if (text === undefined) {
+    text = date.toISOString()
+    if (instantTexts.size >= 64) instantTexts.clear()
+    instantTexts.set(time, text)
+  }
+  return text
+}
 
 // better-sqlite3 binds numbers, strings, bigints, buffers and null only.
 const toSqlite = (value: unknown): unknown => {
@@ -34,7 +69,7 @@ const toSqlite = (value: unknown): unknown => {
     case "boolean":
       return value ? 1 : 0
     default:
-      if (value instanceof Date) return value.toISOString()
+      if (value instanceof Date) return instantText(value)
       if (Buffer.isBuffer(value)) return value
       return JSON.stringify(value)
   }
@@ -132,7 +167,9 @@ const untilFree = (f: () => unknown, timeoutMs: number) => {
  * Opens a SQLite database as shequ storage: WAL, foreign keys on, a busy timeout,
  * and write transactions opened with `BEGIN IMMEDIATE` (a deferred `BEGIN` that
  * reads then writes fails with SQLITE_BUSY_SNAPSHOT when another process wrote in
- * between). Bulk writes reuse one prepared statement inside the transaction.
+ * between). Bulk writes reuse one prepared statement inside the transaction. A
+ * file's write-ahead log is checkpointed by a worker thread rather than by the
+ * commits ({@link Checkpoints}); `close()` stops the thread.
  *
  * @example
  * ```ts
@@ -144,12 +181,26 @@ const untilFree = (f: () => unknown, timeoutMs: number) => {
  * @since 0.1.0
  */
 export const sqliteStorage = (options: SqliteOptions): Storage => {
-  const raw = new Database(options.filename, { timeout: options.busyTimeoutMs ?? 30_000 })
+  const busyTimeoutMs = options.busyTimeoutMs ?? 30_000
+  const raw = new Database(options.filename, { timeout: busyTimeoutMs })
   const memory = options.filename === ":memory:" || options.filename === ""
-  if (!memory) untilFree(() => raw.pragma("journal_mode = WAL"), options.busyTimeoutMs ?? 30_000)
+  if (!memory) untilFree(() => raw.pragma("journal_mode = WAL"), busyTimeoutMs)
   // In WAL mode NORMAL survives a killed process; only a power cut can lose the last commits.
   raw.pragma("synchronous = NORMAL")
   raw.pragma("foreign_keys = ON")
+  let checkpointer: Checkpointer | undefined
+  try {
+    const cacheMiB = options.cacheMiB ?? 64
+    if (!Number.isInteger(cacheMiB) || cacheMiB < 1) {
+      throw new TypeError(`sqliteStorage: cacheMiB must be a whole number of MiB above 0, not ${cacheMiB}`)
+    }
+    // Negative: a size in KiB rather than a number of pages.
+    raw.pragma(`cache_size = -${cacheMiB * 1024}`)
+    checkpointer = memory ? undefined : checkpointsOf(raw, options.filename, busyTimeoutMs, options.checkpoints)
+  } catch (error) {
+    raw.close()
+    throw error
+  }
   const db = new Kysely({ dialect: new SqliteDialect({ database: kyselyDatabase(raw) }) })
   const mutex = new Mutex()
 
@@ -185,7 +236,11 @@ export const sqliteStorage = (options: SqliteOptions): Storage => {
       commit: async () => {
         if (!open) return
         raw.exec("COMMIT")
-        close()
+        try {
+          if (mode !== "read") checkpointer?.committed()
+        } finally {
+          close()
+        }
       },
       rollback: async () => {
         if (!open) return
@@ -273,6 +328,8 @@ export const sqliteStorage = (options: SqliteOptions): Storage => {
     close: async () => {
       const release = await mutex.lock()
       try {
+        // The thread's connection closes first, so this one is the last and folds the log into the file.
+        await checkpointer?.stop()
         await db.destroy()
       } finally {
         release()

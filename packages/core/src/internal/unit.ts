@@ -197,7 +197,39 @@ const dispatch = (env: Env, transaction: Transaction, log: EventLog): Effect.Eff
     }
   })
 
+// Up to this many events a district's share of a unit is one multi-row INSERT. More (a sweep's or an import's
+// thousands) go through the adapter's bulk path, one prepared statement or one COPY for them all, rather than
+// a statement built, compiled and bound value by value through Kysely per chunk.
 const INSERT_CHUNK = 200
+
+/** A row of `core_event`. */
+const eventRow = (district: string, position: number, event: PendingEvent) => ({
+  district_code: district,
+  position,
+  id: event.id,
+  type: event.type,
+  scope_path: event.scopePath,
+  subject: event.subject,
+  payload: event.payload,
+  actor: event.actor,
+  cause: event.cause,
+  correlation: event.correlation,
+  occurred_at: event.occurredAt
+})
+
+const EVENT_COLUMNS = [
+  "district_code",
+  "position",
+  "id",
+  "type",
+  "scope_path",
+  "subject",
+  "payload",
+  "actor",
+  "cause",
+  "correlation",
+  "occurred_at"
+] as const satisfies ReadonlyArray<keyof ReturnType<typeof eventRow>>
 
 const persist = (env: Env, transaction: Transaction, events: ReadonlyArray<PendingEvent>) =>
   Effect.tryPromise({
@@ -224,25 +256,15 @@ const persist = (env: Env, transaction: Transaction, events: ReadonlyArray<Pendi
           .returning("position")
           .executeTakeFirstOrThrow()
         const first = Number(row.position) - list.length + 1
-        for (let at = 0; at < list.length; at += INSERT_CHUNK) {
-          await db
-            .insertInto("core_event")
-            .values(
-              list.slice(at, at + INSERT_CHUNK).map((event, i) => ({
-                district_code: district,
-                position: first + at + i,
-                id: event.id,
-                type: event.type,
-                scope_path: event.scopePath,
-                subject: event.subject,
-                payload: event.payload,
-                actor: event.actor,
-                cause: event.cause,
-                correlation: event.correlation,
-                occurred_at: event.occurredAt
-              }))
-            )
-            .execute()
+        const rows = list.map((event, i) => eventRow(district, first + i, event))
+        if (rows.length > INSERT_CHUNK) {
+          await transaction.tx.bulkInsert({
+            table: "core_event",
+            columns: EVENT_COLUMNS,
+            rows: rows.map((r) => EVENT_COLUMNS.map((column) => r[column]))
+          })
+        } else {
+          await db.insertInto("core_event").values(rows).execute()
         }
       }
     },

@@ -9,7 +9,7 @@
  */
 import { Effect } from "effect"
 import * as Db from "../Db.js"
-import * as Events from "../Events.js"
+import { Events } from "../Events.js"
 import { type ServiceLevel, unitOf } from "./Levels.js"
 
 /** A lapse to record: the request as it stood at its deadline, and where it goes next. */
@@ -24,7 +24,21 @@ export interface Lapse {
   readonly due_at: Date
   /** The level the request climbed to, or `null` (done late, or at the district command centre). */
   readonly next: ServiceLevel | null
-  readonly nextDeadline?: Date
+  readonly nextDeadline: Date | null
+}
+
+/** An instant as ISO-8601 text, each distinct one written out once: a sweep's lapses share a few deadlines. */
+const isoTexts = () => {
+  const texts = new Map<number, string>()
+  return (instant: Date): string => {
+    const time = instant.getTime()
+    let text = texts.get(time)
+    if (text === undefined) {
+      text = instant.toISOString()
+      texts.set(time, text)
+    }
+    return text
+  }
 }
 
 /**
@@ -37,6 +51,7 @@ export interface Lapse {
  */
 export const recordLapses = (district: string, lapses: ReadonlyArray<Lapse>, recordedAt: Date) =>
   Effect.gen(function* () {
+    const units = lapses.map((l) => unitOf(l.scope_path, l.level))
     yield* Db.bulkInsert({
       table: "services_accountability",
       columns: [
@@ -51,7 +66,7 @@ export const recordLapses = (district: string, lapses: ReadonlyArray<Lapse>, rec
         "unit_path",
         "recorded_at"
       ],
-      rows: lapses.map((l) => [
+      rows: lapses.map((l, i) => [
         district,
         l.id,
         l.level,
@@ -60,25 +75,30 @@ export const recordLapses = (district: string, lapses: ReadonlyArray<Lapse>, rec
         l.service,
         l.due_at,
         l.owner,
-        unitOf(l.scope_path, l.level),
+        units[i],
         recordedAt
       ]),
       onConflict: { kind: "ignore", key: ["district_code", "request_id", "level"] }
     })
-    for (const lapse of lapses) {
-      yield* Events.append({
-        type: "services.deadline-lapsed",
-        district,
-        scopePath: lapse.scope_path,
-        subject: lapse.id,
-        payload: {
-          level: lapse.level,
-          lapsedAt: lapse.due_at.toISOString(),
-          heldBy: lapse.owner,
-          unit: unitOf(lapse.scope_path, lapse.level),
-          escalatedTo: lapse.next,
-          deadline: lapse.nextDeadline?.toISOString() ?? null
-        }
-      })
-    }
+    const events = yield* Events
+    const iso = isoTexts()
+    yield* Effect.forEach(
+      lapses,
+      (lapse, i) =>
+        events.append({
+          type: "services.deadline-lapsed",
+          district,
+          scopePath: lapse.scope_path,
+          subject: lapse.id,
+          payload: {
+            level: lapse.level,
+            lapsedAt: iso(lapse.due_at),
+            heldBy: lapse.owner,
+            unit: units[i],
+            escalatedTo: lapse.next,
+            deadline: lapse.nextDeadline === null ? null : iso(lapse.nextDeadline)
+          }
+        }),
+      { discard: true }
+    )
   })

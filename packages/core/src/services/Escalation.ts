@@ -115,6 +115,9 @@ export const escalate = command({
 
 // Requests read per round of the sweep; each round is a handful of statements, whatever its size.
 const BATCH = 1000
+// Lapses whose records and events wait for the next flush: one bulk write each for a night's lapses, rather than
+// one per round (on PostgreSQL each goes through a temporary table), with memory bounded for a sweep run months late.
+const FLUSH = 10_000
 // Well below SQLite's and PostgreSQL's limits on bound parameters per statement.
 const CHUNK = 500
 
@@ -172,7 +175,7 @@ const climbAll = (district: string, lapses: ReadonlyArray<Lapse>) =>
   Effect.gen(function* () {
     const groups = new Map<string, Array<Lapse>>()
     for (const lapse of lapses) {
-      const key = [lapse.level, lapse.due_at.toISOString(), lapse.next, lapse.nextDeadline?.toISOString()].join("|")
+      const key = `${lapse.level}|${lapse.due_at.getTime()}|${lapse.next}|${lapse.nextDeadline?.getTime()}`
       const group = groups.get(key)
       if (group === undefined) groups.set(key, [lapse])
       else group.push(lapse)
@@ -258,35 +261,57 @@ export const escalateOverdue = job({
       const actor = yield* CurrentActor
       // Requests due the same day share their next deadline: the working days are counted once per day and limit.
       const deadlines = new Map<string, Date>()
-      const key = (lapsedAt: Date, days: number) => `${lapsedAt.toISOString()}|${days}`
       // A round moves nothing when another sweep or a worker changed those requests first; the next round
       // reads them as they are now (a request another sweep moved may be due again at its new level).
       // Two such rounds in a row mean what is left cannot move now, and the sweep stops rather than spin.
       let idle = 0
+      let moved: Array<Lapse> = []
+      const flush = Effect.suspend(() => {
+        const lapses = moved
+        moved = []
+        return Effect.zipRight(
+          recordLapses(district, lapses, at),
+          recordEscalations(
+            district,
+            lapses.filter((l) => l.next !== null),
+            actor.id
+          )
+        )
+      })
       for (;;) {
         const due = yield* dueBy(district, at)
-        if (due.length === 0) return
+        if (due.length === 0) break
         const lapses: Array<Lapse> = []
         for (const row of due) {
           const next = above(row.level)
-          const lapse = { ...row, due_at: row.due_at!, next }
-          if (next === null) {
-            lapses.push(lapse)
-            continue
+          const lapsedAt = row.due_at!
+          let nextDeadline: Date | null = null
+          if (next !== null) {
+            const key = `${lapsedAt.getTime()}|${row.days[next]}`
+            nextDeadline = deadlines.get(key) ?? null
+            if (nextDeadline === null) {
+              nextDeadline = yield* calendar.deadline(lapsedAt, row.days[next])
+              deadlines.set(key, nextDeadline)
+            }
           }
-          const known = key(lapse.due_at, row.days[next])
-          if (!deadlines.has(known)) deadlines.set(known, yield* calendar.deadline(lapse.due_at, row.days[next]))
-          lapses.push({ ...lapse, nextDeadline: deadlines.get(known)! })
+          lapses.push({
+            id: row.id,
+            grid_id: row.grid_id,
+            scope_path: row.scope_path,
+            service: row.service,
+            level: row.level,
+            owner: row.owner,
+            due_at: lapsedAt,
+            next,
+            nextDeadline
+          })
         }
-        const moved = yield* climbAll(district, lapses)
-        idle = moved.length === 0 ? idle + 1 : 0
-        if (idle === 2) return
-        yield* recordLapses(district, moved, at)
-        yield* recordEscalations(
-          district,
-          moved.filter((l) => l.next !== null),
-          actor.id
-        )
+        const climbed = yield* climbAll(district, lapses)
+        idle = climbed.length === 0 ? idle + 1 : 0
+        if (idle === 2) break
+        moved.push(...climbed)
+        if (moved.length >= FLUSH) yield* flush
       }
+      if (moved.length > 0) yield* flush
     })
 })

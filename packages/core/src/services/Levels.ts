@@ -44,12 +44,16 @@ export const above = (level: ServiceLevel): ServiceLevel | null => climb[climb.i
  * ```
  * @since 0.3.0
  */
-export const unitOf = (gridPath: string, level: ServiceLevel): string =>
-  gridPath
-    .split("/")
-    .slice(0, climb.length - climb.indexOf(level))
-    .map((code) => `${code}/`)
-    .join("")
+export const unitOf = (gridPath: string, level: ServiceLevel): string => {
+  // The first (levels from the district down to `level`) segments, each ending in "/".
+  let end = 0
+  for (let segments = climb.length - climb.indexOf(level); segments > 0; segments--) {
+    const slash = gridPath.indexOf("/", end)
+    if (slash < 0) return gridPath
+    end = slash + 1
+  }
+  return gridPath.slice(0, end)
+}
 
 /**
  * The levels' labels.

@@ -3,7 +3,8 @@
  * with its time limit in working days at every level and the roles that may
  * handle it. Five services are on every district's menu (employment, social
  * security, social assistance, public security, health); a district adds its
- * own, or redefines one of the five, with `defineService`.
+ * own, or redefines one of the five, with `defineService`, and takes one off
+ * from a day on with `removeService`.
  *
  * @since 0.3.0
  */
@@ -16,6 +17,7 @@ import type { Text } from "../Errors.js"
 import * as Events from "../Events.js"
 import { command, query } from "../Plugin.js"
 import * as Problems from "../Problems.js"
+import { IsoDate, todayInChina } from "../registry/Places.js"
 import { levelLabels, type ServiceLevel } from "./Levels.js"
 import { refused, ServicesCode } from "./Refused.js"
 
@@ -78,6 +80,12 @@ export interface ServiceMenuItem {
   readonly roles: ReadonlyArray<string>
   /** Whether the item is one of the five every district has, as shipped, or the district's own definition. */
   readonly definedBy: "default" | "district"
+  /**
+   * The day the district takes the service off its menu, when it does: from
+   * then on new requests for it are refused, while those received before carry
+   * on to completion.
+   */
+  readonly removedOn?: string
 }
 
 const staff = ["grid_leader", "grid_worker", "community_worker", "community_admin", "street_admin", "district_admin"]
@@ -117,8 +125,12 @@ const fromRow = (row: Readonly<Record<string, unknown>>): ServiceMenuItem => ({
     district: Number(row.district_days)
   },
   roles: String(row.roles).split(" "),
-  definedBy: "district"
+  definedBy: "district",
+  ...(row.removed_on === null ? {} : { removedOn: String(row.removed_on) })
 })
+
+/** Whether the item is on the menu on `date` (YYYY-MM-DD): not yet removed by then. */
+const onMenuOn = (item: ServiceMenuItem, date: string) => item.removedOn === undefined || item.removedOn > date
 
 const districtItems = (district: string, code?: string) =>
   Db.use((db) => {
@@ -127,26 +139,41 @@ const districtItems = (district: string, code?: string) =>
     return select.orderBy("code").execute()
   }).pipe(Effect.map((rows) => rows.map(fromRow)))
 
+const notOnMenu = (code: string, removedOn?: string) =>
+  refused(
+    ServicesCode.NotOnMenu,
+    removedOn === undefined
+      ? { "zh-CN": `服务 ${code} 不在本区的服务菜单上`, en: `Service ${code} is not on the district's menu` }
+      : {
+          "zh-CN": `服务 ${code} 已于 ${removedOn} 从本区的服务菜单上撤下`,
+          en: `Service ${code} was taken off the district's menu on ${removedOn}`
+        },
+    code
+  )
+
 /**
- * A service on the district's menu, or `SERVICES.NOT_ON_MENU`.
+ * A service the district's menu has, or had: a request received before the
+ * service was taken off the menu is still handled under it. `SERVICES.NOT_ON_MENU`
+ * for a service the district never had.
  *
  * @since 0.3.0
  */
 export const serviceOf = (district: string, code: string) =>
   Effect.flatMap(districtItems(district, code), ([own]) => {
     const found = own ?? defaultMenu.find((i) => i.code === code)
-    return found === undefined
-      ? Effect.fail(
-          refused(
-            ServicesCode.NotOnMenu,
-            {
-              "zh-CN": `服务 ${code} 不在本区的服务菜单上`,
-              en: `Service ${code} is not on the district's menu`
-            },
-            code
-          )
-        )
-      : Effect.succeed(found)
+    return found === undefined ? Effect.fail(notOnMenu(code)) : Effect.succeed(found)
+  })
+
+/**
+ * A service on the district's menu today (Asia/Shanghai), as a new request
+ * needs it, or `SERVICES.NOT_ON_MENU`, naming the day it was taken off if it was.
+ *
+ * @since 0.3.0
+ */
+export const offered = (district: string, code: string) =>
+  Effect.gen(function* () {
+    const item = yield* serviceOf(district, code)
+    return onMenuOn(item, yield* todayInChina) ? item : yield* notOnMenu(code, item.removedOn)
   })
 
 /**
@@ -196,7 +223,8 @@ export const mayHandle = (
  * Adds a service to the district's menu, or redefines one already on it
  * (including one of the five every district has): its labels, its time limit at
  * each level and the roles that handle it. Requests already received keep the
- * time limits they were received with.
+ * time limits they were received with. A service taken off the menu is back on
+ * it once defined again.
  *
  * @example
  * ```ts
@@ -236,7 +264,8 @@ export const defineService = command({
         district_days: input.workingDays.district,
         roles: roles.join(" "),
         defined_by: actor.id,
-        defined_at: definedAt
+        defined_at: definedAt,
+        removed_on: null
       }
       yield* Db.use((db) =>
         db
@@ -256,8 +285,82 @@ export const defineService = command({
 })
 
 /**
- * The district's menu: the five every district has (as the district defined
- * them, if it did) and the district's own, by code.
+ * Takes a service off the district's menu from a day on (today, or a day to
+ * come): from that day new requests for it are refused with
+ * `SERVICES.NOT_ON_MENU`, while requests received before carry on to
+ * completion, handed over, escalated and swept as before. A removal set for a
+ * day to come may be set again for another; `defineService` puts the service
+ * back on the menu.
+ *
+ * @example
+ * ```ts
+ * await kernel.exec(
+ *   Services.commands.removeService({ district: "230503", code: "health", from: "2025-01-01" }),
+ *   districtAdmin
+ * )
+ * ```
+ * @since 0.3.0
+ */
+export const removeService = command({
+  input: Schema.Struct({
+    district: DistrictCode,
+    code: ServiceCode,
+    /** The first day the service is off the menu. */
+    from: IsoDate
+  }),
+  target: (input) => ({ district: input.district, scopePath: `${input.district}/` }),
+  run: (input) =>
+    Effect.gen(function* () {
+      const item = yield* offered(input.district, input.code)
+      const today = yield* todayInChina
+      if (input.from < today) {
+        return yield* refused(
+          ServicesCode.BackDated,
+          {
+            "zh-CN": `撤下日期 ${input.from} 早于今天 ${today}：服务菜单的变更不能倒签`,
+            en: `The day ${input.from} is before today, ${today}: a change of the menu is not back-dated`
+          },
+          input.code
+        )
+      }
+      const actor = yield* CurrentActor
+      const definedAt = yield* now
+      // One of the five the district never redefined gets a row of its own, as shipped, to carry the removal.
+      yield* Db.use((db) =>
+        db
+          .insertInto("services_menu_item")
+          .values({
+            district_code: input.district,
+            code: item.code,
+            label_zh: item.label["zh-CN"],
+            label_en: item.label.en,
+            grid_days: item.workingDays.grid,
+            community_days: item.workingDays.community,
+            street_days: item.workingDays.street,
+            district_days: item.workingDays.district,
+            roles: [...item.roles].sort().join(" "),
+            defined_by: actor.id,
+            defined_at: definedAt,
+            removed_on: input.from
+          })
+          .onConflict((oc) => oc.columns(["district_code", "code"]).doUpdateSet({ removed_on: input.from }))
+          .execute()
+      )
+      yield* Events.append({
+        type: "services.service-removed",
+        district: input.district,
+        scopePath: `${input.district}/`,
+        subject: input.code,
+        payload: { code: input.code, from: input.from }
+      })
+    })
+})
+
+/**
+ * The district's menu today (Asia/Shanghai): the five every district has (as
+ * the district defined them, if it did) and the district's own, by code; a
+ * service the district has taken off is not on it, one it takes off on a day to
+ * come is, with that day.
  *
  * @since 0.3.0
  */
@@ -265,8 +368,11 @@ export const menu = query({
   input: Schema.Struct({ district: DistrictCode }),
   target: (input) => ({ district: input.district }),
   run: (input) =>
-    Effect.map(districtItems(input.district), (own): ReadonlyArray<ServiceMenuItem> => {
+    Effect.gen(function* () {
+      const own = yield* districtItems(input.district)
+      const today = yield* todayInChina
       const codes = new Set(own.map((i) => i.code))
-      return [...own, ...defaultMenu.filter((i) => !codes.has(i.code))].sort((a, b) => a.code.localeCompare(b.code))
+      const items: ReadonlyArray<ServiceMenuItem> = [...own, ...defaultMenu.filter((i) => !codes.has(i.code))]
+      return items.filter((i) => onMenuOn(i, today)).sort((a, b) => a.code.localeCompare(b.code))
     })
 })

@@ -3,23 +3,27 @@
  * owns it until it is done or handed over with a reason. After it climbs a
  * level nobody owns it there until a worker of that level takes it; the level's
  * unit holds it meanwhile. Looking at it or adding a note never changes owner.
+ * When its owner leaves (their post ends, their role is revoked), the level
+ * above reassigns it, with a reason.
  *
  * @since 0.3.0
  */
 import { Effect, Schema } from "effect"
-import { CurrentActor, type ScopeLevel } from "../Actor.js"
+import { covers, CurrentActor, type RoleGrant, type ScopeLevel } from "../Actor.js"
 import { now } from "../Calendar.js"
 import { DistrictCode } from "../Core.js"
 import * as Db from "../Db.js"
 import * as Events from "../Events.js"
 import { command } from "../Plugin.js"
-import { handles, mayHandle, serviceOf } from "./Menu.js"
+import { climb, type ServiceLevel } from "./Levels.js"
+import { handles, mayHandle, type ServiceMenuItem, serviceOf } from "./Menu.js"
 import { refused, ServicesCode } from "./Refused.js"
 import {
   noLapsePending,
   ownedBy,
   Reason,
   recordOwner,
+  type RequestRow,
   requestRow,
   requestTarget,
   stillOpen,
@@ -94,6 +98,23 @@ const grantsOf = (district: string, user: string) =>
       }))
   )
 
+/** Fails with `SERVICES.NOT_A_HANDLER` unless `user` handles `item` at the request's level for its grid. */
+const handlesIt = (district: string, user: string, item: ServiceMenuItem, row: RequestRow) =>
+  Effect.flatMap(grantsOf(district, user), (grants) =>
+    handles(grants, item, district, row.level, row.scope_path)
+      ? Effect.void
+      : Effect.fail(
+          refused(
+            ServicesCode.NotAHandler,
+            {
+              "zh-CN": `${user} 不能在本级办理${item.label["zh-CN"]}服务`,
+              en: `${user} does not handle ${item.label.en} at the request's level`
+            },
+            user
+          )
+        )
+  )
+
 /**
  * The owner hands the request over to another worker who handles the service
  * at its level, with a reason: the new owner is answerable for it from now on.
@@ -124,17 +145,7 @@ export const handOver = command({
       }
       const at = yield* now
       yield* noLapsePending(row, at)
-      const item = yield* serviceOf(input.district, row.service)
-      if (!handles(yield* grantsOf(input.district, input.to), item, input.district, row.level, row.scope_path)) {
-        return yield* refused(
-          ServicesCode.NotAHandler,
-          {
-            "zh-CN": `${input.to} 不能在本级办理${item.label["zh-CN"]}服务`,
-            en: `${input.to} does not handle ${item.label.en} at the request's level`
-          },
-          input.to
-        )
-      }
+      yield* handlesIt(input.district, input.to, yield* serviceOf(input.district, row.service), row)
       const result = yield* Db.use((db) =>
         db
           .updateTable("services_request")
@@ -161,6 +172,115 @@ export const handOver = command({
         scopePath: row.scope_path,
         subject: row.id,
         payload: { level: row.level, from: actor.id, to: input.to, reason: input.reason }
+      })
+    })
+})
+
+const admins = ["community_admin", "street_admin", "district_admin"]
+
+/**
+ * Whether a grant puts its holder above a request at `level` of the grid at
+ * `gridPath`: held at a level above it over a scope that covers the grid, or as
+ * an admin of that level (the community admin over a request at the community,
+ * the command centre over one that has reached it).
+ */
+const supervises = (
+  grant: Pick<RoleGrant, "role" | "district" | "level" | "scopePath">,
+  district: string,
+  level: ServiceLevel,
+  gridPath: string
+): boolean =>
+  grant.district === district &&
+  covers(grant, gridPath) &&
+  (climb.indexOf(grant.level) > climb.indexOf(level) || (grant.level === level && admins.includes(grant.role)))
+
+/**
+ * The level above reassigns a request whose owner has left (their staff post
+ * ended, or their role was revoked), or one nobody has taken at its level, to a
+ * worker who handles the service there, with a reason: the new owner answers
+ * for it from now on, and a deadline that lapses later is recorded against
+ * them. An owner still in post is never displaced (`SERVICES.OWNER_IN_POST`):
+ * they hand the request over themselves.
+ *
+ * @example
+ * ```ts
+ * await kernel.exec(
+ *   Services.commands.reassign({ district: "230503", request, to: "u-zhou", reason: "原承办人已离岗" }),
+ *   communityWorker
+ * )
+ * ```
+ * @since 0.3.0
+ */
+export const reassign = command({
+  input: Schema.Struct({
+    district: DistrictCode,
+    request: Schema.UUID,
+    /** The user id of the worker who owns it from now on. */
+    to: Schema.NonEmptyTrimmedString,
+    reason: Reason
+  }),
+  load: (input) => requestRow(input.district, input.request),
+  target: requestTarget,
+  run: (input, row) =>
+    Effect.gen(function* () {
+      yield* stillOpen(row)
+      const actor = yield* CurrentActor
+      if (
+        actor.kind !== "system" &&
+        !actor.roles.some((g) => supervises(g, input.district, row.level, row.scope_path))
+      ) {
+        return yield* refused(
+          ServicesCode.NotAbove,
+          {
+            "zh-CN": `${actor.id} 不是该诉求的上级，不能改派`,
+            en: `${actor.id} is not above the request's level: only the level above reassigns it`
+          },
+          actor.id
+        )
+      }
+      const item = yield* serviceOf(input.district, row.service)
+      if (
+        row.owner !== null &&
+        handles(yield* grantsOf(input.district, row.owner), item, input.district, row.level, row.scope_path)
+      ) {
+        return yield* refused(
+          ServicesCode.OwnerInPost,
+          {
+            "zh-CN": `承办人 ${row.owner} 仍在岗，由其本人移交`,
+            en: `The owner, ${row.owner}, is still in post: they hand the request over themselves`
+          },
+          row.id
+        )
+      }
+      const at = yield* now
+      yield* noLapsePending(row, at)
+      yield* handlesIt(input.district, input.to, item, row)
+      const result = yield* Db.use((db) =>
+        db
+          .updateTable("services_request")
+          .set({ owner: input.to })
+          .where("district_code", "=", input.district)
+          .where("id", "=", row.id)
+          .where("status", "=", "open")
+          .where("level", "=", row.level)
+          .where("owner", row.owner === null ? "is" : "=", row.owner)
+          .executeTakeFirst()
+      )
+      yield* unchanged(result, row.id)
+      yield* recordOwner(input.district, row, {
+        level: row.level,
+        owner: input.to,
+        since: at,
+        kind: "reassigned",
+        ...(row.owner === null ? {} : { previous: row.owner }),
+        reason: input.reason
+      })
+      yield* Events.append({
+        type: "services.request-reassigned",
+        district: input.district,
+        scopePath: row.scope_path,
+        subject: row.id,
+        payload: { level: row.level, from: row.owner, to: input.to, reason: input.reason }
       })
     })
 })

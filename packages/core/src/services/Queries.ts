@@ -46,12 +46,16 @@ export interface ServiceRequestRecord {
   readonly overdue: boolean
   readonly received: { readonly at: Date; readonly level: ServiceLevel; readonly by: string }
   readonly done: { readonly at: Date; readonly by: string; readonly resolution: string } | null
-  /** Who owned it, from when, in order: the worker who received it, those who took it or were handed it. */
+  /**
+   * Who owned it, from when, in order: the worker who received it, those who
+   * took it, were handed it, or were given it by the level above once its owner
+   * had left.
+   */
   readonly owners: ReadonlyArray<{
     readonly owner: string
     readonly level: ServiceLevel
     readonly since: Date
-    readonly kind: "received" | "taken" | "handed_over"
+    readonly kind: "received" | "taken" | "handed_over" | "reassigned"
     readonly previous: string | null
     readonly reason: string | null
   }>
@@ -146,7 +150,7 @@ export const request = query({
           owner: String(o.owner),
           level: o.level as ServiceLevel,
           since: instant(o.since),
-          kind: o.kind as "received" | "taken" | "handed_over",
+          kind: o.kind as ServiceRequestRecord["owners"][number]["kind"],
           previous: text(o.previous_owner),
           reason: text(o.reason)
         })),

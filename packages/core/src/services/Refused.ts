@@ -42,7 +42,17 @@ export const ServicesCode = {
    */
   LapsePending: "SERVICES.LAPSE_PENDING",
   /** Someone else changed the request while this command ran; read it again. */
-  Changed: "SERVICES.CHANGED"
+  Changed: "SERVICES.CHANGED",
+  /**
+   * The request's owner still handles it (in post, their role held): only they
+   * hand it over. The level above reassigns a request only once its owner has
+   * left.
+   */
+  OwnerInPost: "SERVICES.OWNER_IN_POST",
+  /** Only a worker of a level above the request's, or an admin of its own level, reassigns a request. */
+  NotAbove: "SERVICES.NOT_ABOVE",
+  /** A service leaves the menu today or later: a menu change is not back-dated. */
+  BackDated: "SERVICES.BACK_DATED"
 } as const
 
 /** @since 0.3.0 */

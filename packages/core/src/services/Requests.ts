@@ -24,7 +24,7 @@ import { command } from "../Plugin.js"
 import * as Problems from "../Problems.js"
 import { recordLapses } from "./Accountability.js"
 import { ServiceLevel } from "./Levels.js"
-import { mayHandle, ServiceCode, serviceOf, type WorkingDays } from "./Menu.js"
+import { mayHandle, offered, ServiceCode, type WorkingDays } from "./Menu.js"
 import { refused, ServicesCode } from "./Refused.js"
 
 const text = (max: number, code: string, what: { readonly "zh-CN": string; readonly en: string }) =>
@@ -209,11 +209,11 @@ const homeOf = (district: string, resident: string) =>
   })
 
 /**
- * Receives a resident's request for a service on the menu, at the level where
- * it reached the desk. The worker who receives it owns it; its deadline is the
- * end of the service's Nth working day at that level after the day of receipt
- * (Asia/Shanghai), and a deadline the calendar data does not cover is refused
- * with `DateOutsideCalendar`.
+ * Receives a resident's request for a service on the menu that day, at the
+ * level where it reached the desk. The worker who receives it owns it; its
+ * deadline is the end of the service's Nth working day at that level after the
+ * day of receipt (Asia/Shanghai), and a deadline the calendar data does not
+ * cover is refused with `DateOutsideCalendar`.
  *
  * @example
  * ```ts
@@ -237,7 +237,7 @@ export const receive = command({
   target: (input, home) => ({ district: input.district, scopePath: home.gridPath }),
   run: (input, home) =>
     Effect.gen(function* () {
-      const item = yield* serviceOf(input.district, input.service)
+      const item = yield* offered(input.district, input.service)
       const actor = yield* CurrentActor
       yield* mayHandle(actor, item, input.district, input.level, home.gridPath)
       const calendar = yield* Calendar
@@ -309,7 +309,7 @@ export const recordOwner = (
     readonly level: ServiceLevel
     readonly owner: string
     readonly since: Date
-    readonly kind: "received" | "taken" | "handed_over"
+    readonly kind: "received" | "taken" | "handed_over" | "reassigned"
     readonly previous?: string
     readonly reason?: string
   }
@@ -408,7 +408,7 @@ export const complete = command({
       )
       yield* unchanged(result, row.id)
       if (row.due_at !== null && doneAt.getTime() > row.due_at.getTime()) {
-        yield* recordLapses(input.district, [{ ...row, due_at: row.due_at, next: null }], doneAt)
+        yield* recordLapses(input.district, [{ ...row, due_at: row.due_at, next: null, nextDeadline: null }], doneAt)
       }
       const late = doneAt.getTime() > row.deadline_at.getTime()
       yield* Events.append({

@@ -12,9 +12,9 @@
 import { definePlugin } from "../Plugin.js"
 import { escalate, escalateOverdue } from "./Escalation.js"
 import { levelLabels } from "./Levels.js"
-import { defaultMenu, defineService, menu } from "./Menu.js"
+import { defaultMenu, defineService, menu, removeService } from "./Menu.js"
 import { migrations } from "./migrations.js"
-import { handOver, take } from "./Ownership.js"
+import { handOver, reassign, take } from "./Ownership.js"
 import { report, request, requests } from "./Queries.js"
 import { ServicesCode } from "./Refused.js"
 import { addNote, complete, receive } from "./Requests.js"
@@ -28,6 +28,9 @@ const staff = [
   "grid_worker",
   "assistant"
 ]
+
+// Those who can stand above a request: every level but the grid's.
+const aboveTheGrid = ["district_admin", "street_admin", "community_admin", "community_worker"]
 
 /**
  * The service desk module. Its commands and queries run like any plugin's; its
@@ -110,14 +113,16 @@ export const Services = definePlugin({
     services_escalation: { by: "grid", column: "grid_id" },
     services_accountability: { by: "grid", column: "grid_id" }
   },
-  commands: { defineService, receive, take, handOver, addNote, escalate, complete },
+  commands: { defineService, removeService, receive, take, handOver, reassign, addNote, escalate, complete },
   queries: { menu, request, requests, report },
   jobs: { escalateOverdue },
   policies: {
     defineService: ["district_admin"],
+    removeService: ["district_admin"],
     receive: staff,
     take: staff,
     handOver: staff,
+    reassign: aboveTheGrid,
     addNote: staff,
     escalate: staff,
     complete: staff,
@@ -128,9 +133,11 @@ export const Services = definePlugin({
   },
   labels: {
     "services.service-defined": { "zh-CN": "设定服务事项", en: "Service defined" },
+    "services.service-removed": { "zh-CN": "撤下服务事项", en: "Service taken off the menu" },
     "services.request-received": { "zh-CN": "受理诉求", en: "Request received" },
     "services.request-taken": { "zh-CN": "承接诉求", en: "Request taken" },
     "services.request-handed-over": { "zh-CN": "移交诉求", en: "Request handed over" },
+    "services.request-reassigned": { "zh-CN": "改派诉求", en: "Request reassigned" },
     "services.note-added": { "zh-CN": "添加备注", en: "Note added" },
     "services.request-escalated": { "zh-CN": "上报诉求", en: "Request escalated" },
     "services.deadline-lapsed": { "zh-CN": "办理超时", en: "Deadline lapsed" },
@@ -147,6 +154,9 @@ export const Services = definePlugin({
     [ServicesCode.Closed]: { "zh-CN": "诉求已办结", en: "Request done" },
     [ServicesCode.TopLevel]: { "zh-CN": "已是最高一级", en: "Already at the top level" },
     [ServicesCode.LapsePending]: { "zh-CN": "超时待记录", en: "Lapse not yet recorded" },
-    [ServicesCode.Changed]: { "zh-CN": "诉求已被更改", en: "Request changed meanwhile" }
+    [ServicesCode.Changed]: { "zh-CN": "诉求已被更改", en: "Request changed meanwhile" },
+    [ServicesCode.OwnerInPost]: { "zh-CN": "承办人仍在岗", en: "Owner still in post" },
+    [ServicesCode.NotAbove]: { "zh-CN": "非上级不能改派", en: "Not above the request's level" },
+    [ServicesCode.BackDated]: { "zh-CN": "菜单变更不能倒签", en: "Menu change back-dated" }
   }
 })

@@ -115,6 +115,7 @@ const CORE_MIGRATIONS = [
   "party/0003_cells",
   "party/0004_stars",
   "party/0005_meetings",
+  "party/0006_history",
   "stamps/0001_whitelist",
   "services/0001_service_desk",
   "proposals/0001_proposals"

@@ -1,8 +1,9 @@
 /**
  * The service desk's conformance tests, on every adapter: first-inquiry
- * ownership, deadlines in working days over the PRC's holidays, the sweep that
- * escalates lapsed requests once per lapsed deadline (also when two sweeps run
- * at once), the accountability records, and the report.
+ * ownership and its reassignment once an owner has left, deadlines in working
+ * days over the PRC's holidays, the sweep that escalates lapsed requests once
+ * per lapsed deadline (also when two sweeps run at once), the accountability
+ * records, services taken off the menu, and the report.
  */
 import { Effect, TestClock, TestContext } from "effect"
 import { expect, it } from "vitest"
@@ -331,6 +332,40 @@ export const servicesTests = (fresh: () => Promise<RegistryDatabase>) => {
     expect(await eventsOf(kernel, "services.deadline-lapsed")).toHaveLength(2 * ids.length)
   })
 
+  it("a night with more lapses than one statement holds appends every lapse's event, numbered on from the log's last", async () => {
+    const desk = await open()
+    const { kernel, staff, residents } = desk
+    // More than the kernel writes with one INSERT: the unit's events go through the adapter's bulk path.
+    const ids = new Set<string>()
+    for (let i = 0; i < 210; i++) {
+      const [worker, resident] = i % 2 === 0 ? [staff.wang, residents.zhao] : [staff.chen, residents.sun]
+      ids.add((await receiveAt(desk, receivedOn930, worker, resident)).id)
+    }
+    const last = (await kernel.events.since({ district: DISTRICT, after: 0, limit: 10_000 })).at(-1)!.position
+
+    const night = shanghai("2024-10-11T00:30")
+    await kernel.tick(night)
+    const appended = await kernel.events.since({ district: DISTRICT, after: last, limit: 10_000 })
+    expect(appended.map((e) => e.position)).toEqual(Array.from({ length: 210 }, (_, i) => last + 1 + i))
+    expect(new Set(appended.map((e) => e.subject))).toEqual(ids)
+    expect(new Set(appended.map((e) => e.id)).size).toBe(210)
+    expect(new Set(appended.map((e) => e.correlation)).size).toBe(1)
+    const zhao = appended.find((e) => e.scopePath === paths.g1)!
+    expect(zhao).toMatchObject({
+      type: "services.deadline-lapsed",
+      actor: "system:tick",
+      payload: {
+        level: "grid",
+        lapsedAt: "2024-10-10T15:59:59.999Z",
+        heldBy: "u-wang",
+        unit: paths.g1,
+        escalatedTo: "community",
+        deadline: "2024-10-16T15:59:59.999Z"
+      }
+    })
+    expect(appended.filter((e) => e.payload.heldBy === "u-chen")).toHaveLength(105)
+  })
+
   it("an escalated request's accountability record names whoever held the lapsed deadline", async () => {
     const desk = await open()
     const { kernel, staff, residents } = desk
@@ -394,6 +429,180 @@ export const servicesTests = (fresh: () => Promise<RegistryDatabase>) => {
     expect(wangCloses).toMatchObject({ code: ServicesCode.NotOwner })
     await kernel.tick(shanghai("2024-10-11T00:30"))
     expect((await seen(desk, id)).lapses.map((l) => l.heldBy)).toEqual(["u-zhou"])
+  })
+
+  it("a request whose owner has left their post is reassigned by the level above, and the new owner answers for its lapse", async () => {
+    const desk = await open()
+    const { kernel, staff, residents } = desk
+    // Gao, posted to G1 as a grid worker on 2 September, receives Zhao's request, then leaves the post on 8 October.
+    const gao = await kernel.exec(
+      Registry.commands.registerPerson({
+        district: DISTRICT,
+        document: { type: "resident_id_card", number: residentId("230503", "19850505", "071") },
+        name: "高网格员"
+      }),
+      system
+    )
+    const post = await at(
+      shanghai("2024-09-02T09:00"),
+      kernel.run(
+        Registry.commands.appointStaff({
+          district: DISTRICT,
+          grid: G1,
+          person: gao.id,
+          role: "grid_worker",
+          user: "u-gao"
+        }),
+        system
+      )
+    )
+    const { id } = await receiveAt(desk, receivedOn930, await kernel.actorFor("u-gao"), residents.zhao)
+    await at(
+      shanghai("2024-10-08T09:00"),
+      kernel.run(Registry.commands.endStaff({ district: DISTRICT, staff: post.id }), system)
+    )
+    const morning = shanghai("2024-10-08T10:00")
+    const reassign = (actor: Actor.Actor, to: string, reason: string) =>
+      kernel.run(Services.commands.reassign({ district: DISTRICT, request: id, to, reason }), actor)
+    const before = await kernel.events.since({ district: DISTRICT, after: 0 })
+
+    // Zhou, Gao's colleague in G1, can neither take it nor give it to himself: that is for the level above.
+    const taken = await refusalAt(
+      morning,
+      kernel.run(Services.commands.take({ district: DISTRICT, request: id }), staff.zhou)
+    )
+    expect(taken).toMatchObject({ code: ServicesCode.AlreadyOwned, subject: id })
+    expect(await refusalAt(morning, reassign(staff.zhou, "u-zhou", "高某已离岗"))).toBeInstanceOf(Forbidden)
+    const blank = await refusalAt(morning, reassign(staff.liu, "u-zhou", "  "))
+    expect(blank).toBeInstanceOf(InvalidInput)
+    expect((blank as InvalidInput).problems).toEqual([
+      expect.objectContaining({ path: "reason", code: ServicesCode.ReasonRequired })
+    ])
+    expect(await refusalAt(morning, reassign(staff.liu, "u-chen", "高某已离岗"))).toMatchObject({
+      code: ServicesCode.NotAHandler,
+      subject: "u-chen"
+    })
+    expect(await kernel.events.since({ district: DISTRICT, after: 0 })).toHaveLength(before.length)
+
+    // Liu, of Bo'ai's community above the grid, gives it to Zhou, who answers for it from then on.
+    await at(morning, reassign(staff.liu, "u-zhou", "高某已离岗，改由周某承办"))
+    const request = await seen(desk, id)
+    expect(request.owner).toBe("u-zhou")
+    expect(request.owners.map((o) => [o.owner, o.kind, o.previous, o.reason])).toEqual([
+      ["u-gao", "received", null, null],
+      ["u-zhou", "reassigned", "u-gao", "高某已离岗，改由周某承办"]
+    ])
+    expect(await eventsOf(kernel, "services.request-reassigned")).toMatchObject([
+      {
+        subject: id,
+        actor: "u-liu",
+        payload: { level: "grid", from: "u-gao", to: "u-zhou", reason: "高某已离岗，改由周某承办" }
+      }
+    ])
+    await kernel.tick(shanghai("2024-10-11T00:30"))
+    expect((await seen(desk, id)).lapses.map((l) => [l.level, l.heldBy])).toEqual([["grid", "u-zhou"]])
+  })
+
+  it("neither a colleague nor the level above takes a request from an owner in post; once the owner's role is revoked the level above reassigns it", async () => {
+    const desk = await open()
+    const { kernel, staff, residents } = desk
+    const qian = await grant(kernel, "u-qian", "grid_worker", "grid", paths.g1)
+    const { id } = await receiveAt(desk, receivedOn930, await kernel.actorFor("u-qian"), residents.zhao)
+    const morning = shanghai("2024-10-08T10:00")
+    const reassign = () =>
+      kernel.run(
+        Services.commands.reassign({ district: DISTRICT, request: id, to: "u-wang", reason: "钱某工作量过大" }),
+        staff.liu
+      )
+
+    expect(await refusalAt(morning, reassign())).toMatchObject({ code: ServicesCode.OwnerInPost, subject: id })
+    const taken = await refusalAt(
+      morning,
+      kernel.run(Services.commands.take({ district: DISTRICT, request: id }), staff.zhou)
+    )
+    expect(taken).toMatchObject({ code: ServicesCode.AlreadyOwned, subject: id })
+    expect((await seen(desk, id)).owners.map((o) => o.owner)).toEqual(["u-qian"])
+
+    await kernel.exec(Core.commands.revokeRole({ district: DISTRICT, grantId: qian.id }), system)
+    await at(morning, reassign())
+    expect(await seen(desk, id)).toMatchObject({ owner: "u-wang" })
+  })
+
+  it("a service taken off the menu is refused from its day, while requests received before are done and still escalate", async () => {
+    const desk = await open()
+    const { kernel, staff, residents } = desk
+    const climbing = await receiveAt(desk, receivedOn930, staff.wang, residents.zhao)
+    const finishing = await receiveAt(desk, receivedOn930, staff.chen, residents.sun)
+    // Decided on 30 September: employment leaves the grid desks' menu on 8 October.
+    await at(
+      shanghai("2024-09-30T15:00"),
+      kernel.run(
+        Services.commands.removeService({ district: DISTRICT, code: "employment", from: "2024-10-08" }),
+        staff.centre
+      )
+    )
+    const menuAt = (instant: Date) => at(instant, kernel.run(Services.queries.menu({ district: DISTRICT }), staff.wang))
+    const eve = shanghai("2024-10-07T10:00")
+    expect((await menuAt(eve)).find((item) => item.code === "employment")).toMatchObject({ removedOn: "2024-10-08" })
+    await receiveAt(desk, eve, staff.wang, residents.zhao)
+
+    const day = shanghai("2024-10-08T09:00")
+    const before = await kernel.events.since({ district: DISTRICT, after: 0 })
+    const refusal = await refusalAt(
+      day,
+      kernel.run(
+        Services.commands.receive({
+          district: DISTRICT,
+          resident: residents.zhao,
+          service: "employment",
+          level: "grid",
+          summary: "失业登记"
+        }),
+        staff.wang
+      )
+    )
+    expect(refusal).toBeInstanceOf(ServicesRefused)
+    expect(refusal).toMatchObject({ code: ServicesCode.NotOnMenu, subject: "employment" })
+    expect(await kernel.events.since({ district: DISTRICT, after: 0 })).toHaveLength(before.length)
+    expect((await menuAt(day)).map((item) => item.code)).toEqual([
+      "health",
+      "public_security",
+      "social_assistance",
+      "social_security"
+    ])
+    const backDated = await refusalAt(
+      day,
+      kernel.run(
+        Services.commands.removeService({ district: DISTRICT, code: "health", from: "2024-10-01" }),
+        staff.centre
+      )
+    )
+    expect(backDated).toMatchObject({ code: ServicesCode.BackDated, subject: "health" })
+
+    // What was received before carries on: Chen completes his at the grid; Zhao's first climbs to the
+    // community at its deadline, where Liu takes it and completes it.
+    await at(
+      shanghai("2024-10-09T16:00"),
+      kernel.run(
+        Services.commands.complete({ district: DISTRICT, request: finishing.id, resolution: "已办理失业登记" }),
+        staff.chen
+      )
+    )
+    await kernel.tick(shanghai("2024-10-11T00:30"))
+    expect((await seen(desk, climbing.id)).escalations.map((e) => [e.from, e.to, e.cause])).toEqual([
+      ["grid", "community", "deadline"]
+    ])
+    const atCommunity = shanghai("2024-10-11T09:00")
+    await at(atCommunity, kernel.run(Services.commands.take({ district: DISTRICT, request: climbing.id }), staff.liu))
+    await at(
+      atCommunity,
+      kernel.run(
+        Services.commands.complete({ district: DISTRICT, request: climbing.id, resolution: "已推荐就业岗位" }),
+        staff.liu
+      )
+    )
+    expect(await seen(desk, climbing.id)).toMatchObject({ status: "done", level: "community", owner: "u-liu" })
+    expect(await seen(desk, finishing.id)).toMatchObject({ status: "done", level: "grid", overdue: false })
   })
 
   it("a service not on the menu is refused and nothing written; a district adds its own", async () => {

@@ -2,6 +2,7 @@ import { CompiledQuery } from "kysely"
 import { describe, expect, it } from "vitest"
 import { sqliteStorage } from "../../../adapters/sqlite/src/index.js"
 import * as Actor from "../../src/Actor.js"
+import { Core } from "../../src/Core.js"
 import { Forbidden, InvalidInput } from "../../src/Errors.js"
 import { Registry } from "../../src/registry/Registry.js"
 import { dueQuery } from "../../src/services/Escalation.js"
@@ -212,6 +213,121 @@ describe("the service desk", () => {
       )
       .catch((error: unknown) => error)
     expect(byGridWorker).toBeInstanceOf(Forbidden)
+  })
+
+  it("only the level above, or an admin of the request's own level, reassigns it; one nobody has taken is given to a worker", async () => {
+    const d = await desk()
+    const { kernel, staff, residents } = d
+    await kernel.exec(
+      Core.commands.grantRole({
+        district: DISTRICT,
+        userId: "u-boai-admin",
+        role: "community_admin",
+        level: "community",
+        scopePath: paths.boai
+      }),
+      system
+    )
+    const boaiAdmin = await kernel.actorFor("u-boai-admin")
+    // Received at the community window from the paper records, by the system: no worker answers for it yet.
+    const fromPaper = await at(
+      received,
+      kernel.run(
+        Services.commands.receive({
+          district: DISTRICT,
+          resident: residents.zhao,
+          service: "social_security",
+          level: "community",
+          summary: "养老保险关系转移"
+        }),
+        system
+      )
+    )
+    const morning = shanghai("2024-10-08T09:00")
+    const reassign = (request: string, actor: Actor.Actor, to: string) =>
+      kernel.run(Services.commands.reassign({ district: DISTRICT, request, to, reason: "指定承办人" }), actor)
+
+    // Liu works at the community, the request's own level: not above it.
+    expect(await refusalAt(morning, reassign(fromPaper.id, staff.liu, "u-liu"))).toMatchObject({
+      code: ServicesCode.NotAbove,
+      subject: "u-liu"
+    })
+    await at(morning, reassign(fromPaper.id, boaiAdmin, "u-liu"))
+    expect(
+      await kernel.exec(Services.queries.request({ district: DISTRICT, id: fromPaper.id }), staff.liu)
+    ).toMatchObject({ level: "community", owner: "u-liu" })
+
+    // Zhao's request at the grid climbs to the community, where nobody takes it: the street gives it to Liu.
+    const climbed = await receiveAt(d, received, staff.wang, residents.zhao)
+    await kernel.tick(shanghai("2024-10-11T00:30"))
+    await at(shanghai("2024-10-11T09:00"), reassign(climbed.id, staff.ma, "u-liu"))
+    const request = await kernel.exec(Services.queries.request({ district: DISTRICT, id: climbed.id }), staff.liu)
+    expect(request).toMatchObject({ level: "community", owner: "u-liu" })
+    expect(request.owners.map((o) => [o.owner, o.level, o.kind, o.previous])).toEqual([
+      ["u-wang", "grid", "received", null],
+      ["u-liu", "community", "reassigned", null]
+    ])
+  })
+
+  it("a removal set for a day to come can be set again, a service off the menu is refused until defined again", async () => {
+    const { kernel, staff, residents } = await desk()
+    const remove = (code: string, from: string) =>
+      kernel.run(Services.commands.removeService({ district: DISTRICT, code, from }), staff.centre)
+    const menuAt = (instant: Date) => at(instant, kernel.run(Services.queries.menu({ district: DISTRICT }), staff.wang))
+    const health = (items: ReadonlyArray<{ readonly code: string }>) => items.find((item) => item.code === "health")
+    const october = shanghai("2024-10-08T09:00")
+
+    await at(october, remove("health", "2024-10-20"))
+    await at(october, remove("health", "2024-11-01"))
+    expect(health(await menuAt(october))).toMatchObject({ removedOn: "2024-11-01" })
+
+    const november = shanghai("2024-11-04T09:00")
+    expect(health(await menuAt(november))).toBeUndefined()
+    expect(await refusalAt(november, remove("health", "2024-11-05"))).toMatchObject({
+      code: ServicesCode.NotOnMenu,
+      subject: "health"
+    })
+    expect(await refusalAt(november, remove("elderly_care", "2024-11-05"))).toMatchObject({
+      code: ServicesCode.NotOnMenu,
+      subject: "elderly_care"
+    })
+    const receiveHealth = kernel.run(
+      Services.commands.receive({
+        district: DISTRICT,
+        resident: residents.zhao,
+        service: "health",
+        level: "grid",
+        summary: "家庭医生签约"
+      }),
+      staff.wang
+    )
+    const refusal = await refusalAt(november, receiveHealth)
+    expect(refusal).toMatchObject({ code: ServicesCode.NotOnMenu, subject: "health" })
+    expect((refusal as { text: { en: string } }).text.en).toBe(
+      "Service health was taken off the district's menu on 2024-11-01"
+    )
+
+    await at(
+      november,
+      kernel.run(
+        Services.commands.defineService({
+          district: DISTRICT,
+          code: "health",
+          label: { "zh-CN": "卫生健康", en: "Health" },
+          workingDays: { grid: 2, community: 5, street: 7, district: 10 },
+          roles: ["grid_worker", "community_worker"]
+        }),
+        staff.centre
+      )
+    )
+    expect(health(await menuAt(november))).toEqual({
+      code: "health",
+      label: { "zh-CN": "卫生健康", en: "Health" },
+      workingDays: { grid: 2, community: 5, street: 7, district: 10 },
+      roles: ["community_worker", "grid_worker"],
+      definedBy: "district"
+    })
+    expect(await at(november, receiveHealth)).toMatchObject({ level: "grid", deadline: endOf("2024-11-06") })
   })
 
   it("the sweep reads only the due requests, through the due index", async () => {
