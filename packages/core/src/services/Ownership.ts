@@ -116,6 +116,47 @@ const handlesIt = (district: string, user: string, item: ServiceMenuItem, row: R
   )
 
 /**
+ * Gives the request to `input.to`, where it still stands at its level with the
+ * owner it was read with (`from`, none when nobody had taken it), and records
+ * the change in the ownership history and the event log.
+ */
+const changeOwner = (
+  input: { readonly district: string; readonly to: string; readonly reason: string },
+  row: RequestRow,
+  change: { readonly from: string | null; readonly at: Date; readonly kind: "handed_over" | "reassigned" }
+) =>
+  Effect.gen(function* () {
+    const { from, at, kind } = change
+    const result = yield* Db.use((db) =>
+      db
+        .updateTable("services_request")
+        .set({ owner: input.to })
+        .where("district_code", "=", input.district)
+        .where("id", "=", row.id)
+        .where("status", "=", "open")
+        .where("level", "=", row.level)
+        .where("owner", from === null ? "is" : "=", from)
+        .executeTakeFirst()
+    )
+    yield* unchanged(result, row.id)
+    yield* recordOwner(input.district, row, {
+      level: row.level,
+      owner: input.to,
+      since: at,
+      kind,
+      ...(from === null ? {} : { previous: from }),
+      reason: input.reason
+    })
+    yield* Events.append({
+      type: kind === "handed_over" ? "services.request-handed-over" : "services.request-reassigned",
+      district: input.district,
+      scopePath: row.scope_path,
+      subject: row.id,
+      payload: { level: row.level, from, to: input.to, reason: input.reason }
+    })
+  })
+
+/**
  * The owner hands the request over to another worker who handles the service
  * at its level, with a reason: the new owner is answerable for it from now on.
  *
@@ -146,33 +187,7 @@ export const handOver = command({
       const at = yield* now
       yield* noLapsePending(row, at)
       yield* handlesIt(input.district, input.to, yield* serviceOf(input.district, row.service), row)
-      const result = yield* Db.use((db) =>
-        db
-          .updateTable("services_request")
-          .set({ owner: input.to })
-          .where("district_code", "=", input.district)
-          .where("id", "=", row.id)
-          .where("status", "=", "open")
-          .where("level", "=", row.level)
-          .where("owner", "=", actor.id)
-          .executeTakeFirst()
-      )
-      yield* unchanged(result, row.id)
-      yield* recordOwner(input.district, row, {
-        level: row.level,
-        owner: input.to,
-        since: at,
-        kind: "handed_over",
-        previous: actor.id,
-        reason: input.reason
-      })
-      yield* Events.append({
-        type: "services.request-handed-over",
-        district: input.district,
-        scopePath: row.scope_path,
-        subject: row.id,
-        payload: { level: row.level, from: actor.id, to: input.to, reason: input.reason }
-      })
+      yield* changeOwner(input, row, { from: actor.id, at, kind: "handed_over" })
     })
 })
 
@@ -255,32 +270,6 @@ export const reassign = command({
       const at = yield* now
       yield* noLapsePending(row, at)
       yield* handlesIt(input.district, input.to, item, row)
-      const result = yield* Db.use((db) =>
-        db
-          .updateTable("services_request")
-          .set({ owner: input.to })
-          .where("district_code", "=", input.district)
-          .where("id", "=", row.id)
-          .where("status", "=", "open")
-          .where("level", "=", row.level)
-          .where("owner", row.owner === null ? "is" : "=", row.owner)
-          .executeTakeFirst()
-      )
-      yield* unchanged(result, row.id)
-      yield* recordOwner(input.district, row, {
-        level: row.level,
-        owner: input.to,
-        since: at,
-        kind: "reassigned",
-        ...(row.owner === null ? {} : { previous: row.owner }),
-        reason: input.reason
-      })
-      yield* Events.append({
-        type: "services.request-reassigned",
-        district: input.district,
-        scopePath: row.scope_path,
-        subject: row.id,
-        payload: { level: row.level, from: row.owner, to: input.to, reason: input.reason }
-      })
+      yield* changeOwner(input, row, { from: row.owner, at, kind: "reassigned" })
     })
 })
